@@ -1,0 +1,4 @@
+/** Every migration, in order. Listed explicitly so that tests (ts-jest) and the built CLI apply the same set. */
+import { Migration20261126000000Initial } from './Migration20261126000000Initial';
+
+export const MIGRATIONS = [{ name: 'Migration20261126000000Initial', class: Migration20261126000000Initial }];

@@ -1,0 +1,168 @@
+/**
+ * The `kiemtra` command line. Entry point only: each command calls into the modules that do the work.
+ */
+import 'reflect-metadata';
+import fs from 'node:fs';
+import { Command, Option } from 'commander';
+import { SingleBar, Presets } from 'cli-progress';
+import { loadConfig } from './config';
+import { createLogger } from './logger';
+import { migrate, openDatabase, type Orm } from './db';
+import { DatasetInvalidError, formatImportError, importDataset, type ImportReport } from './import';
+import { startServer } from './server';
+import { schemaSdl } from './schema';
+import { DEFAULT_SEED, SEEDS, seedDir } from './seeds';
+
+const config = loadConfig();
+const logger = createLogger(config.logLevel);
+
+async function withDatabase<T>(work: (orm: Orm) => Promise<T>): Promise<T> {
+  const orm = await openDatabase(config);
+  try {
+    return await work(orm);
+  } finally {
+    await orm.close(true);
+  }
+}
+
+function describeDatabase(): string {
+  return config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${config.dataDir}`;
+}
+
+function printReport(report: ImportReport): void {
+  const out = process.stdout;
+  out.write(report.dryRun ? 'Dry run: the dataset is valid; nothing was written. It would change:\n' : 'Imported:\n');
+  for (const [file, c] of Object.entries(report.files)) {
+    out.write(`  ${file.padEnd(22)} ${String(c.rows).padStart(9)} rows: ${c.created} created, ${c.updated} updated, ${c.unchanged} unchanged\n`);
+  }
+  if (Object.keys(report.files).length === 0) out.write('  (no dataset files found)\n');
+}
+
+/** Runs an import with a progress bar on a terminal; prints every error and sets the exit code on failure. */
+async function runImport(orm: Orm, dir: string, dryRun: boolean): Promise<boolean> {
+  const bar = process.stderr.isTTY
+    ? new SingleBar({ format: ' {file} [{bar}] {percentage}% | {value}/{total} bytes', stream: process.stderr, hideCursor: true }, Presets.shades_classic)
+    : undefined;
+  let current = '';
+  try {
+    const report = await importDataset(orm, dir, {
+      dryRun,
+      onProgress: (file, read, total) => {
+        if (!bar) return;
+        if (file !== current) {
+          if (current) bar.stop();
+          current = file;
+          bar.start(total, 0, { file: file.padEnd(20) });
+        }
+        bar.update(read);
+      },
+    });
+    bar?.stop();
+    printReport(report);
+    return true;
+  } catch (err) {
+    bar?.stop();
+    if (err instanceof DatasetInvalidError) {
+      for (const e of err.errors) process.stderr.write(formatImportError(e) + '\n');
+      process.stderr.write(`${err.message}\n`);
+      process.exitCode = 1;
+      return false;
+    }
+    throw err;
+  }
+}
+
+async function isEmpty(orm: Orm): Promise<boolean> {
+  const rows = await orm.em.fork().getConnection().execute('select exists (select 1 from units) as any');
+  return !rows[0].any;
+}
+
+async function serve(orm: Orm): Promise<void> {
+  const server = await startServer(orm, logger, config.host, config.port);
+  logger.info({ database: describeDatabase() }, `kiemtra serving GraphQL and GraphiQL at ${server.url}`);
+  process.stdout.write(`kiemtra: GraphQL API and GraphiQL at ${server.url}\n`);
+  await new Promise<void>((resolve) => {
+    const shutdown = () => resolve();
+    process.once('SIGINT', shutdown);
+    process.once('SIGTERM', shutdown);
+  });
+  await server.stop();
+}
+
+const program = new Command('kiemtra')
+  .description('GraphQL API over the party organization tree and its inspection, supervision and discipline work.')
+  .addHelpText(
+    'after',
+    `
+Database: PostgreSQL when DATABASE_URL is set, else embedded PGlite in KIEMTRA_DATA_DIR (default .kiemtra/).
+Other settings: PORT (4000), HOST (127.0.0.1), LOG_LEVEL (info), NODE_ENV.`,
+  );
+
+program
+  .command('start')
+  .description('Migrate, load the reference dataset into an empty database, and serve (what `npm start` runs).')
+  .action(() =>
+    withDatabase(async (orm) => {
+      await migrate(orm);
+      if (await isEmpty(orm)) {
+        process.stdout.write(`Empty database: loading the reference dataset ${DEFAULT_SEED}…\n`);
+        if (!(await runImport(orm, seedDir(DEFAULT_SEED), false))) return;
+      }
+      await serve(orm);
+    }),
+  );
+
+program
+  .command('serve')
+  .description('Serve the GraphQL API (POST/GET /graphql), GraphiQL in a browser at /graphql, and /health.')
+  .action(() => withDatabase(serve));
+
+program
+  .command('migrate')
+  .description('Apply every pending database migration.')
+  .action(() =>
+    withDatabase(async (orm) => {
+      const applied = await migrate(orm);
+      process.stdout.write(applied.length ? `Applied: ${applied.join(', ')}\n` : 'The database is up to date.\n');
+    }),
+  );
+
+program
+  .command('import')
+  .description('Import a dataset folder in the interchange format (docs/dataset-format.md): all or nothing.')
+  .argument('<dir>', 'folder holding units.csv, cadre_categories.csv, campaigns.csv, discipline.csv, documents.csv (each optional)')
+  .option('--dry-run', 'validate and report what would change, without writing', false)
+  .action((dir: string, opts: { dryRun: boolean }) =>
+    withDatabase(async (orm) => {
+      await migrate(orm);
+      await runImport(orm, dir, opts.dryRun);
+    }),
+  );
+
+program
+  .command('seed')
+  .description('Load a reference dataset shipped with kiemtra, through the same import code.')
+  .addArgument(new Command().createArgument('<name>', 'the dataset').choices(Object.keys(SEEDS)))
+  .option('--dry-run', 'validate and report what would change, without writing', false)
+  .action((name: string, opts: { dryRun: boolean }) =>
+    withDatabase(async (orm) => {
+      await migrate(orm);
+      await runImport(orm, seedDir(name), opts.dryRun);
+    }),
+  );
+
+program
+  .command('schema')
+  .description('Print the GraphQL schema (SDL), or write it to a file.')
+  .addOption(new Option('--out <file>', 'write to this file instead of standard output'))
+  .action(async (opts: { out?: string }) => {
+    const sdl = await schemaSdl();
+    if (opts.out) fs.writeFileSync(opts.out, sdl);
+    else process.stdout.write(sdl);
+  });
+
+program.parseAsync(process.argv).catch((err: Error) => {
+  logger.error({ err: { type: err.name, message: err.message } }, 'kiemtra failed');
+  process.stderr.write(`kiemtra: ${err.message}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,92 @@
+/**
+ * MikroORM initialisation: a real PostgreSQL server when DATABASE_URL is set, otherwise the embedded
+ * PGlite database persisted in KIEMTRA_DATA_DIR. Same entities, same migrations, same SQL.
+ */
+import fs from 'node:fs';
+import { MikroORM, type Options, type LoggerNamespace, DefaultLogger, type LoggerOptions } from '@mikro-orm/core';
+import { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import { PGlite } from '@electric-sql/pglite';
+import { ltree } from '@electric-sql/pglite/contrib/ltree';
+import { PGliteDriver } from 'mikro-orm-pglite';
+import { ENTITIES } from './facts/fact.entities';
+import { MIGRATIONS } from '../migrations';
+import type { Config } from './config';
+
+/** Counts SQL statements sent through MikroORM; used by the statement-count test and the benchmark. */
+export const statementCounter = { count: 0 };
+
+/** Counts queries and prints nothing: SQL text carries parameters, and parameters can be personal data. */
+class CountingLogger extends DefaultLogger {
+  constructor(options: LoggerOptions) {
+    super(options);
+  }
+  override log(namespace: LoggerNamespace, _message: string): void {
+    if (namespace === 'query') statementCounter.count++;
+  }
+  override isEnabled(namespace: LoggerNamespace): boolean {
+    return namespace === 'query';
+  }
+}
+
+export type Orm = MikroORM;
+
+export interface DbTarget {
+  /** PostgreSQL connection string, or undefined for embedded PGlite. */
+  databaseUrl?: string;
+  /** PGlite data folder; `memory://` for a throw-away in-memory database. */
+  dataDir: string;
+}
+
+function baseOptions(): Partial<Options> {
+  return {
+    entities: ENTITIES,
+    discovery: { disableDynamicFileAccess: true, requireEntitiesArray: true },
+    debug: ['query'],
+    loggerFactory: (options) => new CountingLogger(options),
+    allowGlobalContext: false,
+    migrations: {
+      migrationsList: MIGRATIONS,
+      tableName: 'mikro_orm_migrations',
+      transactional: true,
+      allOrNothing: true,
+      snapshot: false,
+      silent: true,
+    },
+  };
+}
+
+export async function openDatabase(target: DbTarget | Config): Promise<Orm> {
+  const { Migrator } = await import('@mikro-orm/migrations');
+  if (target.databaseUrl) {
+    return MikroORM.init({
+      ...baseOptions(),
+      driver: PostgreSqlDriver,
+      clientUrl: target.databaseUrl,
+      pool: { min: 0, max: 10 },
+      extensions: [Migrator],
+    } as Options);
+  }
+  const dataDir = target.dataDir;
+  if (!dataDir.startsWith('memory://')) fs.mkdirSync(dataDir, { recursive: true });
+  const pglite = await PGlite.create(dataDir, { extensions: { ltree } });
+  const orm = await MikroORM.init({
+    ...baseOptions(),
+    driver: PGliteDriver,
+    dbName: 'postgres',
+    driverOptions: { connection: { pglite: () => pglite } },
+    extensions: [Migrator],
+  } as Options);
+  // The PGlite instance is borrowed by the driver: close it with the ORM.
+  const close = orm.close.bind(orm);
+  orm.close = async (force?: boolean) => {
+    await close(force);
+    await pglite.close();
+  };
+  return orm;
+}
+
+/** Applies every pending migration; returns the names of those applied. */
+export async function migrate(orm: Orm): Promise<string[]> {
+  const applied = await orm.getMigrator().up();
+  return applied.map((m) => m.name);
+}

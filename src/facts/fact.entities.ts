@@ -1,0 +1,126 @@
+/**
+ * Fact tables. Every row carries a `quantity` (1 for a real record, N for a published aggregate) and a
+ * `rowKey` that makes imports idempotent: `x:<external_id>` when the file gave one, otherwise `k:` and all the
+ * other columns, so that a re-import of the same row replaces it instead of adding it.
+ * An unstated dimension is NULL (the API calls it UNSPECIFIED).
+ */
+import { Collection, Entity, Enum, Index, ManyToMany, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
+import { Unit } from '../org/unit.entity';
+import { CadreCategory } from './cadre-category.entity';
+import { Activity, Body, CampaignStatus, DisciplineForm, DocumentKind, Origin, Subject } from './enums';
+
+@Entity({ tableName: 'campaigns' })
+@Index({ name: 'campaigns_year_unit_idx', properties: ['year', 'unit'] })
+export class Campaign {
+  @PrimaryKey({ type: 'bigint', autoincrement: true })
+  id!: string;
+
+  @ManyToOne(() => Unit, { index: true, deleteRule: 'restrict' })
+  unit!: Unit;
+
+  @Property({ type: 'smallint' })
+  year!: number;
+
+  @Property({ type: 'smallint', nullable: true })
+  month?: number | null;
+
+  @Enum({ items: () => Body, nullable: true })
+  body?: Body | null;
+
+  @Enum({ items: () => Activity, nullable: true })
+  activity?: Activity | null;
+
+  @Enum({ items: () => Origin, nullable: true })
+  origin?: Origin | null;
+
+  @Enum({ items: () => CampaignStatus })
+  status!: CampaignStatus;
+
+  @Property({ type: 'integer' })
+  quantity: number = 1;
+
+  @Property({ type: 'text', nullable: true })
+  externalId?: string | null;
+
+  @Property({ type: 'text', unique: true })
+  rowKey!: string;
+}
+
+@Entity({ tableName: 'disciplinary_actions' })
+@Index({ name: 'disciplinary_actions_year_unit_idx', properties: ['year', 'unit'] })
+export class DisciplinaryAction {
+  @PrimaryKey({ type: 'bigint', autoincrement: true })
+  id!: string;
+
+  @ManyToOne(() => Unit, { index: true, deleteRule: 'restrict' })
+  unit!: Unit;
+
+  @Property({ type: 'smallint' })
+  year!: number;
+
+  @Property({ type: 'smallint', nullable: true })
+  month?: number | null;
+
+  @Enum({ items: () => Body })
+  body!: Body;
+
+  @Enum({ items: () => Subject })
+  subject!: Subject;
+
+  @Enum({ items: () => DisciplineForm, nullable: true })
+  form?: DisciplineForm | null;
+
+  @Property({ type: 'integer' })
+  quantity: number = 1;
+
+  @Property({ type: 'text', nullable: true })
+  externalId?: string | null;
+
+  @Property({ type: 'text', unique: true })
+  rowKey!: string;
+
+  /** Sorted category codes joined by ';': lets an upsert see that only the categories changed. */
+  @Property({ type: 'text', default: '' })
+  categoriesKey: string = '';
+
+  @ManyToMany({
+    entity: () => CadreCategory,
+    pivotTable: 'disciplinary_action_categories',
+    joinColumn: 'action_id',
+    inverseJoinColumn: 'category_id',
+  })
+  categories = new Collection<CadreCategory>(this);
+}
+
+@Entity({ tableName: 'documents' })
+@Index({ name: 'documents_year_unit_idx', properties: ['year', 'unit'] })
+export class PartyDocument {
+  @PrimaryKey({ type: 'bigint', autoincrement: true })
+  id!: string;
+
+  @ManyToOne(() => Unit, { index: true, deleteRule: 'restrict' })
+  unit!: Unit;
+
+  @Property({ type: 'smallint' })
+  year!: number;
+
+  @Property({ type: 'smallint', nullable: true })
+  month?: number | null;
+
+  @Enum({ items: () => Body, nullable: true })
+  body?: Body | null;
+
+  @Enum({ items: () => DocumentKind })
+  kind!: DocumentKind;
+
+  @Property({ type: 'integer' })
+  quantity: number = 1;
+
+  @Property({ type: 'text', nullable: true })
+  externalId?: string | null;
+
+  @Property({ type: 'text', unique: true })
+  rowKey!: string;
+}
+
+export const ENTITIES = [Unit, CadreCategory, Campaign, DisciplinaryAction, PartyDocument];

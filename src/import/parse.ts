@@ -1,0 +1,99 @@
+/**
+ * Streams one CSV file through csv-parse and reads every cell with its column's parser.
+ * Collects every error (file, line, column) instead of stopping at the first.
+ */
+import fs from 'node:fs';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { parse } from 'csv-parse';
+import type { ImportError } from './errors';
+import type { ColumnSpec, ParsedRow } from './files';
+
+export type ProgressCallback = (bytesRead: number, totalBytes: number) => void;
+
+export async function parseFile(
+  filePath: string,
+  fileName: string,
+  spec: Record<string, ColumnSpec>,
+  errors: ImportError[],
+  onProgress?: ProgressCallback,
+): Promise<ParsedRow[]> {
+  const totalBytes = fs.statSync(filePath).size;
+  let bytesRead = 0;
+  const counter = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      bytesRead += chunk.length;
+      onProgress?.(bytesRead, totalBytes);
+      done(null, chunk);
+    },
+  });
+  const rows: ParsedRow[] = [];
+  let header: string[] | null = null;
+  const fail = (line: number | undefined, message: string, column?: string) =>
+    errors.push({ file: fileName, line, column, message });
+
+  const reader = new Transform({
+    objectMode: true,
+    transform(chunk: { record: string[]; info: { lines: number } }, _enc, done) {
+      const { record, info } = chunk;
+      const line = info.lines;
+      if (header === null) {
+        header = readHeader(record, spec, (message, column) => fail(line, message, column));
+        return done();
+      }
+      if (record.length !== header.length) {
+        fail(line, `has ${record.length} fields; the header has ${header.length}`);
+        return done();
+      }
+      const values: Record<string, unknown> = {};
+      header.forEach((column, i) => {
+        const columnSpec = spec[column];
+        if (!columnSpec) return; // an unknown column, already reported on the header line
+        const raw = record[i];
+        if (raw === '') {
+          if (columnSpec.required) fail(line, 'is required', column);
+          values[column] = null;
+          return;
+        }
+        const cell = columnSpec.parse(raw);
+        if ('error' in cell) fail(line, cell.error, column);
+        else values[column] = cell.value;
+      });
+      for (const column of Object.keys(spec)) if (!(column in values)) values[column] = null;
+      rows.push({ line, values });
+      done();
+    },
+  });
+
+  try {
+    await pipeline(
+      fs.createReadStream(filePath),
+      counter,
+      parse({ bom: true, info: true, trim: true, skip_empty_lines: true, relax_column_count: true }),
+      reader,
+    );
+  } catch (err) {
+    const e = err as { code?: string; lines?: number; message: string };
+    if (e.code?.startsWith('CSV_') || e.code === 'INVALID_OPENING_QUOTE') {
+      fail(e.lines, `not valid CSV: ${e.message.replace(/^[^:]*:\s*/, '')}`);
+    } else {
+      fail(undefined, `could not be read: ${e.message}`);
+    }
+  }
+  if (header === null && !errors.some((e) => e.file === fileName)) fail(undefined, 'is empty: the first row must be the header');
+  return rows;
+}
+
+function readHeader(record: string[], spec: Record<string, ColumnSpec>, fail: (message: string, column?: string) => void): string[] {
+  const header = record.map((c) => c.trim());
+  const seen = new Set<string>();
+  for (const column of header) {
+    if (!(column in spec)) fail(`unknown column "${column}" (expected ${Object.keys(spec).join(', ')})`, column || undefined);
+    else if (seen.has(column)) fail(`column "${column}" appears twice`, column);
+    seen.add(column);
+  }
+  for (const [column, columnSpec] of Object.entries(spec)) {
+    if (columnSpec.required && !seen.has(column)) fail(`missing required column "${column}"`);
+  }
+  return header;
+}

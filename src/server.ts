@@ -1,0 +1,70 @@
+/**
+ * Apollo Server on Express: POST/GET /graphql, GraphiQL for browsers at GET /graphql, and GET /health.
+ * No side effects at import time: callers create and start the server.
+ */
+import http from 'node:http';
+import express from 'express';
+import { ApolloServer } from '@apollo/server';
+import { expressMiddleware } from '@as-integrations/express5';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import type { Orm } from './db';
+import type { Logger } from './logger';
+import { createContext, type Context } from './context';
+import { createFormatError } from './errors';
+import { getSchema } from './schema';
+import { graphiqlAssets, graphiqlPage } from './graphiql';
+
+export interface RunningServer {
+  url: string;
+  httpServer: http.Server;
+  stop(): Promise<void>;
+}
+
+export async function createApp(orm: Orm, logger: Logger) {
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = http.createServer(app);
+  const apollo = new ApolloServer<Context>({
+    schema: await getSchema(),
+    formatError: createFormatError(logger),
+    includeStacktraceInErrorResponses: false,
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled()],
+  });
+  await apollo.start();
+
+  app.use('/graphiql', graphiqlAssets());
+  // A browser navigating to /graphql (no query in the URL) gets GraphiQL; API clients get GraphQL.
+  app.get('/graphql', (req, res, next) => {
+    if (req.query.query === undefined && req.accepts(['application/json', 'application/graphql-response+json', 'text/html']) === 'text/html') {
+      res.type('html').send(graphiqlPage('/graphql'));
+    } else next();
+  });
+  app.use('/graphql', express.json({ limit: '1mb' }), expressMiddleware(apollo, { context: async () => createContext(orm) }));
+  app.get('/health', async (_req, res) => {
+    try {
+      await orm.em.fork().getConnection().execute('select 1');
+      res.json({ status: 'ok' });
+    } catch {
+      res.status(503).json({ status: 'unavailable' });
+    }
+  });
+  app.get('/', (_req, res) => res.redirect('/graphql'));
+  return { app, httpServer, apollo };
+}
+
+export async function startServer(orm: Orm, logger: Logger, host: string, port: number): Promise<RunningServer> {
+  const { httpServer, apollo } = await createApp(orm, logger);
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(port, host, () => resolve());
+  });
+  const address = httpServer.address();
+  const actualPort = typeof address === 'object' && address ? address.port : port;
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  return {
+    url: `http://${shownHost}:${actualPort}/graphql`,
+    httpServer,
+    stop: () => apollo.stop(),
+  };
+}
