@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import { MikroORM, type Options, type LoggerNamespace, DefaultLogger, type LoggerOptions } from '@mikro-orm/core';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import { Migrator } from '@mikro-orm/migrations';
 import { PGlite } from '@electric-sql/pglite';
 import { ltree } from '@electric-sql/pglite/contrib/ltree';
 import { PGliteDriver } from 'mikro-orm-pglite';
@@ -56,7 +57,6 @@ function baseOptions(): Partial<Options> {
 }
 
 export async function openDatabase(target: DbTarget | Config): Promise<Orm> {
-  const { Migrator } = await import('@mikro-orm/migrations');
   if (target.databaseUrl) {
     return MikroORM.init({
       ...baseOptions(),

@@ -29,7 +29,7 @@ export function createOrgLoaders(em: EntityManager): OrgLoaders {
     });
   });
   const childrenOf = new DataLoader<number, Unit[]>(async (parentIds) => {
-    const units = await em.find(Unit, { parent: { $in: [...parentIds] } }, { orderBy: { code: 'asc' } });
+    const units = sortByCode(await em.find(Unit, { parent: { $in: [...parentIds] } }));
     const byParent = new Map<number, Unit[]>(parentIds.map((id) => [id, []]));
     for (const unit of units) {
       byParent.get(unit.parent!.id)!.push(unit);
@@ -54,4 +54,9 @@ export function createOrgLoaders(em: EntityManager): OrgLoaders {
 /** Ids of a unit's ancestors, root first, read from its materialized path. */
 export function ancestorIds(unit: Unit): number[] {
   return unit.path.split('.').map(Number).slice(0, -1);
+}
+
+/** Orders units by code, by code point: the same on every database whatever its collation. */
+export function sortByCode(units: Unit[]): Unit[] {
+  return units.sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
 }

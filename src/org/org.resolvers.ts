@@ -3,7 +3,7 @@ import type { Context } from '../context';
 import { validatePeriod } from '../rollup/period';
 import { RollupType, type RollupRoot } from '../rollup/rollup.resolvers';
 import { CadreCategoryType } from '../facts/cadre-category.type';
-import { ancestorIds } from './org.loaders';
+import { ancestorIds, sortByCode } from './org.loaders';
 import { OrgUnitType, PeriodInput } from './org.types';
 import { Unit } from './unit.entity';
 
@@ -15,8 +15,8 @@ export class OrgUnitResolver {
   }
 
   @Query(() => [OrgUnitType], { description: 'Units that have no parent, ordered by code.' })
-  roots(@Ctx() ctx: Context): Promise<Unit[]> {
-    return ctx.em.find(Unit, { parent: null }, { orderBy: { code: 'asc' } });
+  async roots(@Ctx() ctx: Context): Promise<Unit[]> {
+    return sortByCode(await ctx.em.find(Unit, { parent: null }));
   }
 
   @Query(() => [CadreCategoryType], { description: 'Every cadre category, ordered by code.' })

@@ -1,0 +1,93 @@
+/**
+ * Test harness: one fresh database per test file, migrated by the real migrations.
+ * With DATABASE_URL set, a new database is created on that server (and dropped afterwards);
+ * without it, an in-memory embedded PGlite database is used.
+ */
+import 'reflect-metadata';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { ApolloServer } from '@apollo/server';
+import { migrate, openDatabase, type Orm } from '../src/db';
+import { createContext, type Context } from '../src/context';
+import { createFormatError } from '../src/errors';
+import { createLogger } from '../src/logger';
+import { getSchema } from '../src/schema';
+import { importDataset } from '../src/import';
+import { seedDir } from '../src/seeds';
+
+export interface TestDb {
+  orm: Orm;
+  engine: 'postgresql' | 'pglite';
+  close(): Promise<void>;
+}
+
+export async function createTestDb(): Promise<TestDb> {
+  const serverUrl = process.env.DATABASE_URL;
+  if (!serverUrl) {
+    const orm = await openDatabase({ dataDir: 'memory://' });
+    await migrate(orm);
+    return { orm, engine: 'pglite', close: () => orm.close(true) };
+  }
+  const name = `kiemtra_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const admin = new Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const orm = await openDatabase({ databaseUrl: url.toString(), dataDir: '' });
+  await migrate(orm);
+  return {
+    orm,
+    engine: 'postgresql',
+    async close() {
+      await orm.close(true);
+      const c = new Client({ connectionString: serverUrl });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    },
+  };
+}
+
+/** Executes a GraphQL operation through Apollo Server (with the production formatError), with a fresh context. */
+export async function createGraphql(orm: Orm) {
+  const server = new ApolloServer<Context>({
+    schema: await getSchema(),
+    formatError: createFormatError(createLogger('silent')),
+    includeStacktraceInErrorResponses: false,
+  });
+  await server.start();
+  return {
+    async run(query: string, variables?: Record<string, unknown>): Promise<{ data?: any; errors?: any[] }> {
+      const response = await server.executeOperation({ query, variables }, { contextValue: createContext(orm) });
+      if (response.body.kind !== 'single') throw new Error('unexpected incremental response');
+      return response.body.singleResult as { data?: any; errors?: any[] };
+    },
+    /** Runs and fails on any GraphQL error. */
+    async data(query: string, variables?: Record<string, unknown>): Promise<any> {
+      const result = await this.run(query, variables);
+      if (result.errors) throw new Error(JSON.stringify(result.errors));
+      return result.data;
+    },
+    stop: () => server.stop(),
+  };
+}
+
+/** Writes a dataset folder from file contents; returns its path. */
+export function writeDataset(files: Record<string, string>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kiemtra-dataset-'));
+  for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), content);
+  return dir;
+}
+
+export async function importFiles(orm: Orm, files: Record<string, string>, dryRun = false) {
+  return importDataset(orm, writeDataset(files), { dryRun });
+}
+
+export async function seedReference(orm: Orm) {
+  return importDataset(orm, seedDir('quang-ninh-2023'));
+}
