@@ -111,6 +111,8 @@ export type FactFile = (typeof FACT_FILES)[number];
 export interface ParsedRow {
   line: number;
   values: Record<string, unknown>;
+  /** A cell of this row was refused (and reported): its values are incomplete, so it takes no part in key checks. */
+  invalid: boolean;
 }
 
 export interface UnitRow { line: number; code: string; parentCode: string | null; name: string; kind: UnitKind }

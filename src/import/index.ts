@@ -40,7 +40,8 @@ class DryRunRollback extends Error {
 export async function importDataset(orm: Orm, dir: string, options: ImportOptions = {}): Promise<ImportReport> {
   const errors: ImportError[] = [];
   const parsed = await parseDataset(dir, errors, options);
-  if (errors.length > 0) throw new DatasetInvalidError(sortErrors(errors));
+  // Cell errors do not stop here: the cross-row rules run too, so that every error is reported at once.
+  if (Object.keys(parsed).length === 0 && errors.length > 0) throw new DatasetInvalidError(sortErrors(errors));
 
   const knex = (orm.em as SqlEntityManager).getKnex();
   try {

@@ -46,6 +46,7 @@ export async function parseFile(
         return done();
       }
       const values: Record<string, unknown> = {};
+      const errorsBefore = errors.length;
       header.forEach((column, i) => {
         const columnSpec = spec[column];
         if (!columnSpec) return; // an unknown column, already reported on the header line
@@ -60,7 +61,7 @@ export async function parseFile(
         else values[column] = cell.value;
       });
       for (const column of Object.keys(spec)) if (!(column in values)) values[column] = null;
-      rows.push({ line, values });
+      rows.push({ line, values, invalid: errors.length > errorsBefore });
       done();
     },
   });

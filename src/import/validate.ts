@@ -65,11 +65,10 @@ function validateUnits(rows: ParsedRow[], stored: StoredState, fail: Fail): Unit
   const file = 'units.csv';
   const isDuplicate = duplicateChecker(file, 'unit code', fail);
   const units: UnitRow[] = [];
-  for (const { line, values } of rows) {
-    if (values.code === null || values.name === null || values.kind === null || values.code === undefined) continue;
+  for (const { line, values, invalid } of rows) {
+    if (invalid) continue;
     const code = values.code as string;
     if (isDuplicate(code, line, `"${code}"`)) continue;
-    if (values.name === '') continue;
     units.push({ line, code, parentCode: (values.parent_code as string | null) ?? null, name: values.name as string, kind: values.kind as UnitKind });
   }
   // The tree after the import: stored parents, overridden by the file's rows.
@@ -107,8 +106,8 @@ function validateUnits(rows: ParsedRow[], stored: StoredState, fail: Fail): Unit
 function validateCategories(rows: ParsedRow[], fail: Fail): CategoryRow[] {
   const isDuplicate = duplicateChecker('cadre_categories.csv', 'category code', fail);
   const categories: CategoryRow[] = [];
-  for (const { line, values } of rows) {
-    if (values.code === null || values.name === null || values.code === undefined || values.name === undefined) continue;
+  for (const { line, values, invalid } of rows) {
+    if (invalid) continue;
     if (isDuplicate(values.code as string, line, `"${values.code}"`)) continue;
     categories.push({ line, code: values.code as string, name: values.name as string });
   }
@@ -130,7 +129,7 @@ function validateFacts(
 ): FactRow[] {
   const isDuplicate = duplicateChecker(file, 'row', fail);
   const facts: FactRow[] = [];
-  for (const { line, values } of rows) {
+  for (const { line, values, invalid } of rows) {
     const rowErrors: string[] = [];
     const rowFail = (message: string, column?: string) => {
       rowErrors.push(message);
@@ -163,12 +162,8 @@ function validateFacts(
         rowFail(`unknown cadre categor${unknown.length === 1 ? 'y' : 'ies'} ${unknown.map((c) => `"${c}"`).join(', ')}`, 'categories');
       }
     }
-    // A row with a cell error has no complete key: skip it (its errors are already reported).
-    const requiredMissing = ['unit_code', 'year', ...(file === 'campaigns.csv' ? ['status'] : []), ...(file === 'discipline.csv' ? ['body', 'subject'] : []), ...(file === 'documents.csv' ? ['kind'] : [])].some(
-      (c) => values[c] === null || values[c] === undefined,
-    );
-    if (requiredMissing || rowErrors.length > 0) continue;
-
+    // A row with a refused cell has no complete key: its errors are already reported.
+    if (invalid) continue;
     const extra = Object.fromEntries(EXTRA_COLUMNS[file].map((c) => [c, (values[c] as string | null) ?? null]));
     const externalId = (values.external_id as string | null) ?? null;
     const base = {
@@ -180,7 +175,7 @@ function validateFacts(
     };
     const rowKey = externalId !== null ? `x:${externalId}` : `k:${JSON.stringify([base.unitCode, base.year, base.month, base.body, base.quantity, extra, categories])}`;
     const label = externalId !== null ? `(external_id "${externalId}")` : '(same values in every column)';
-    if (isDuplicate(rowKey, line, label)) continue;
+    if (isDuplicate(rowKey, line, label) || rowErrors.length > 0) continue;
     facts.push({ line, ...base, externalId, rowKey, extra, categories });
   }
   return facts;
