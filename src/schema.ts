@@ -8,7 +8,11 @@ import { RollupResolver } from './rollup/rollup.resolvers';
 let schema: Promise<GraphQLSchema> | undefined;
 
 export function getSchema(): Promise<GraphQLSchema> {
-  return (schema ??= buildSchema({ resolvers: [OrgUnitResolver, RollupResolver], validate: false }));
+  return (schema ??= buildSchema({ resolvers: [OrgUnitResolver, RollupResolver], validate: false }).then((built) => {
+    // type-graphql has no option for the root type's description.
+    built.getQueryType()!.description = 'Entry points: units by code, the roots of the tree, and the cadre categories.';
+    return built;
+  }));
 }
 
 /** The SDL committed as schema/schema.graphql. */
