@@ -21,6 +21,8 @@ import { seedDir } from '../src/seeds';
 export interface TestDb {
   orm: Orm;
   engine: 'postgresql' | 'pglite';
+  /** Connection string of the test database (PostgreSQL only). */
+  url?: string;
   close(): Promise<void>;
 }
 
@@ -43,6 +45,7 @@ export async function createTestDb(): Promise<TestDb> {
   return {
     orm,
     engine: 'postgresql',
+    url: url.toString(),
     async close() {
       await orm.close(true);
       const c = new Client({ connectionString: serverUrl });

@@ -1,0 +1,79 @@
+/**
+ * The `kiemtra` command line, run as a user runs it (the built bin/kiemtra.js in a child process):
+ * help texts, a refused dataset (every error on stderr, exit 1, nothing written), a dry run, an import and
+ * a re-import, on a database that persists between processes.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createTestDb, writeDataset, type TestDb } from './harness';
+
+const BIN = path.join(__dirname, '..', 'bin', 'kiemtra.js');
+let db: TestDb;
+let env: NodeJS.ProcessEnv;
+
+beforeAll(async () => {
+  db = await createTestDb();
+  const { DATABASE_URL: _ignored, ...rest } = process.env;
+  env = db.url ? { ...rest, DATABASE_URL: db.url } : { ...rest, KIEMTRA_DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'kiemtra-cli-')) };
+  env.NODE_OPTIONS = '';
+});
+afterAll(() => db?.close());
+
+function kiemtra(...args: string[]) {
+  const result = spawnSync(process.execPath, [BIN, ...args], { env, encoding: 'utf8', timeout: 120_000 });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const GOOD = {
+  'units.csv': 'code,parent_code,name,kind\nL,,Tỉnh ủy Lạng Sơn,PROVINCIAL_COMMITTEE\nL.1,L,Huyện ủy Cao Lộc,DISTRICT_COMMITTEE\n',
+  'campaigns.csv': 'unit_code,year,month,status,quantity\nL.1,2024,4,COMPLETED,12\n',
+};
+
+test('--help lists every command, and each command has its own help', () => {
+  const help = kiemtra('--help');
+  expect(help.code).toBe(0);
+  for (const command of ['start', 'serve', 'migrate', 'import', 'seed', 'schema']) expect(help.stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
+  const importHelp = kiemtra('import', '--help');
+  expect(importHelp.stdout).toContain('--dry-run');
+  expect(kiemtra('seed', '--help').stdout).toContain('quang-ninh-2023');
+});
+
+test('a broken dataset is refused whole: every error on stderr in file:line:column form, exit 1', () => {
+  const dir = writeDataset({
+    ...GOOD,
+    'campaigns.csv': 'unit_code,year,month,status\nL.1,2024,13,COMPLETED\nL.9,2024,1,DONE\n',
+  });
+  const result = kiemtra('import', dir);
+  expect(result.code).toBe(1);
+  expect(result.stderr.split('\n')).toEqual(
+    expect.arrayContaining([
+      'campaigns.csv:2:month: 13 is not a month (1–12)',
+      'campaigns.csv:3:unit_code: unknown unit "L.9" (not in units.csv and not stored)',
+      'campaigns.csv:3:status: "DONE" is not one of PLANNED, IN_PROGRESS, COMPLETED, CANCELLED',
+      'The dataset has 3 errors; nothing was written.',
+    ]),
+  );
+  expect(result.stderr).not.toMatch(/\n\s+at /);
+  // Nothing was written: a dry run of the good dataset would still create everything.
+  const dry = kiemtra('import', writeDataset(GOOD), '--dry-run');
+  expect(dry.code).toBe(0);
+  expect(dry.stdout).toMatch(/units\.csv\s+2 rows: 2 created, 0 updated, 0 unchanged/);
+});
+
+test('import, then re-import from another process: every row unchanged', () => {
+  const dir = writeDataset(GOOD);
+  const first = kiemtra('import', dir);
+  expect(first.code).toBe(0);
+  expect(first.stdout).toMatch(/campaigns\.csv\s+1 rows: 1 created, 0 updated, 0 unchanged/);
+  const second = kiemtra('import', dir);
+  expect(second.code).toBe(0);
+  expect(second.stdout).toMatch(/units\.csv\s+2 rows: 0 created, 0 updated, 2 unchanged/);
+  expect(second.stdout).toMatch(/campaigns\.csv\s+1 rows: 0 created, 0 updated, 1 unchanged/);
+});
+
+test('migrate is idempotent and schema prints the SDL', () => {
+  expect(kiemtra('migrate').stdout).toContain('The database is up to date.');
+  expect(kiemtra('schema').stdout).toContain('type OrgUnit');
+});
