@@ -3,10 +3,8 @@
  * one per level and field, never one per unit.
  */
 import { statementCounter } from '../src/db';
-import { createGraphql, createTestDb, importFiles, type TestDb } from './harness';
+import { importFiles, useDatabase } from './harness';
 
-let db: TestDb;
-let gql: Awaited<ReturnType<typeof createGraphql>>;
 
 /** 1 root → 10 district committees → 100 grassroots committees → 1,000 cells, with one campaign and one action each. */
 function tree(fanout: number, R = 'R') {
@@ -33,16 +31,10 @@ function tree(fanout: number, R = 'R') {
   };
 }
 
-beforeAll(async () => {
-  db = await createTestDb();
-  await importFiles(db.orm, tree(10));
+const t = useDatabase(async (orm) => {
+  await importFiles(orm, tree(10));
   const small = tree(3, 'S');
-  await importFiles(db.orm, { 'units.csv': small['units.csv'], 'campaigns.csv': small['campaigns.csv'] });
-  gql = await createGraphql(db.orm);
-});
-afterAll(async () => {
-  await gql?.stop();
-  await db?.close();
+  await importFiles(orm, { 'units.csv': small['units.csv'], 'campaigns.csv': small['campaigns.csv'] });
 });
 
 const LEVEL = (inner: string) => `code descendantCount rollup(period: { year: 2024 }) {
@@ -53,7 +45,7 @@ const QUERY = `{ unit(code: "R") { ${LEVEL(`children { ${LEVEL(`children { ${LEV
 
 async function countStatements(query: string) {
   const before = statementCounter.count;
-  const result = await gql.data(query);
+  const result = await t.gql.data(query);
   return { statements: statementCounter.count - before, result };
 }
 

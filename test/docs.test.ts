@@ -5,28 +5,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { importDataset } from '../src/import';
-import { createGraphql, createTestDb, seedReference, type TestDb } from './harness';
+import { seedReference, useDatabase } from './harness';
 
 const root = path.join(__dirname, '..');
-let db: TestDb;
-let gql: Awaited<ReturnType<typeof createGraphql>>;
-
-beforeAll(async () => {
-  db = await createTestDb();
-  await seedReference(db.orm);
-  gql = await createGraphql(db.orm);
-});
-afterAll(async () => {
-  await gql?.stop();
-  await db?.close();
-});
+const t = useDatabase(seedReference);
 
 test('docs/example-dataset holds exactly the files shown in docs/dataset-format.md, and imports', async () => {
   const doc = fs.readFileSync(path.join(root, 'docs/dataset-format.md'), 'utf8');
   const shown = [...doc.slice(doc.indexOf('## An example dataset')).matchAll(/`([a-z_]+\.csv)`\n```csv\n([\s\S]*?)```/g)];
   expect(shown.map((m) => m[1]).sort()).toEqual(fs.readdirSync(path.join(root, 'docs/example-dataset')).sort());
   for (const [, file, content] of shown) expect(fs.readFileSync(path.join(root, 'docs/example-dataset', file), 'utf8')).toBe(content);
-  const report = await importDataset(db.orm, path.join(root, 'docs/example-dataset'));
+  const report = await importDataset(t.db.orm, path.join(root, 'docs/example-dataset'));
   expect(report.files['units.csv']).toMatchObject({ created: 4 });
 });
 
@@ -35,10 +24,10 @@ test('every example query of the README runs and returns data', async () => {
   const queries = [...readme.matchAll(/```graphql\n([\s\S]*?)```/g)].map((m) => m[1]);
   expect(queries.length).toBeGreaterThanOrEqual(3);
   for (const query of queries) {
-    const data = await gql.data(query);
+    const data = await t.gql.data(query);
     expect(data.unit).not.toBeNull();
   }
-  const firstHalf = await gql.data(queries[2]);
+  const firstHalf = await t.gql.data(queries[2]);
   expect(firstHalf.unit.rollup.campaigns.total).toBe(4);
   expect(firstHalf.unit.rollup.discipline.members).toBe(3);
 });

@@ -2,20 +2,9 @@
  * Golden test: every published 2023 figure of Quảng Ninh (figures.md), through GraphQL, from the reference seed.
  * Includes the 19.7% that the article misprints as 21.1% (15 of 76 inspection-commission members).
  */
-import { createGraphql, createTestDb, seedReference, type TestDb } from './harness';
+import { seedReference, useDatabase } from './harness';
 
-let db: TestDb;
-let gql: Awaited<ReturnType<typeof createGraphql>>;
-
-beforeAll(async () => {
-  db = await createTestDb();
-  await seedReference(db.orm);
-  gql = await createGraphql(db.orm);
-});
-afterAll(async () => {
-  await gql?.stop();
-  await db?.close();
-});
+const t = useDatabase(seedReference);
 
 const GOLDEN = `query Golden {
   unit(code: "QN") {
@@ -41,7 +30,7 @@ const GOLDEN = `query Golden {
 const byKey = <T extends Record<string, any>>(list: T[], key: string) => Object.fromEntries(list.map((e) => [typeof e[key] === 'object' ? e[key].code : e[key], e]));
 
 test('the province and its 20 directly-subordinate committees', async () => {
-  const { unit } = await gql.data(GOLDEN);
+  const { unit } = await t.gql.data(GOLDEN);
   expect(unit).toMatchObject({ code: 'QN', name: 'Đảng bộ tỉnh Quảng Ninh', kind: 'PROVINCIAL_COMMITTEE', tier: 'PROVINCIAL', depth: 0 });
   expect(unit.children).toHaveLength(20);
   const kinds = unit.children.reduce((acc: Record<string, number>, c: any) => ({ ...acc, [c.kind]: (acc[c.kind] ?? 0) + 1 }), {});
@@ -52,12 +41,12 @@ test('the province and its 20 directly-subordinate committees', async () => {
 });
 
 test('documents: 22 leadership documents and 21 guidance documents', async () => {
-  const { documents } = (await gql.data(GOLDEN)).unit.rollup;
+  const { documents } = (await t.gql.data(GOLDEN)).unit.rollup;
   expect(documents).toEqual({ total: 43, directives: 22, guidance: 21 });
 });
 
 test('campaigns: 25 programmed, 16 arising, 40 completed at the province, 369 at district tier, 3,142 at grassroots', async () => {
-  const { campaigns } = (await gql.data(GOLDEN)).unit.rollup;
+  const { campaigns } = (await t.gql.data(GOLDEN)).unit.rollup;
   expect(campaigns.programmed).toBe(25);
   expect(campaigns.arising).toBe(16);
   const tiers = byKey(campaigns.byTier, 'tier');
@@ -73,7 +62,7 @@ test('campaigns: 25 programmed, 16 arising, 40 completed at the province, 369 at
 });
 
 test('discipline: 21 organizations and 399 members, 83 committee members (20.8%)', async () => {
-  const { discipline } = (await gql.data(GOLDEN)).unit.rollup;
+  const { discipline } = (await t.gql.data(GOLDEN)).unit.rollup;
   expect(discipline.organizations).toBe(21);
   expect(discipline.members).toBe(399);
   const cm = byKey(discipline.membersByCategory, 'category').COMMITTEE_MEMBER;
@@ -84,7 +73,7 @@ test('discipline: 21 organizations and 399 members, 83 committee members (20.8%)
 });
 
 test('party committees: 21 organizations, 323 members, 68 committee members = 21.1%', async () => {
-  const { discipline } = (await gql.data(GOLDEN)).unit.rollup;
+  const { discipline } = (await t.gql.data(GOLDEN)).unit.rollup;
   const pc = byKey(discipline.byAuthority, 'authority').PARTY_COMMITTEES;
   expect(pc.organizations).toBe(21);
   expect(pc.members).toBe(323);
@@ -92,7 +81,7 @@ test('party committees: 21 organizations, 323 members, 68 committee members = 21
 });
 
 test('inspection commissions: 76 members, 15 committee members = 19.7% (the article misprints 21.1%)', async () => {
-  const { discipline } = (await gql.data(GOLDEN)).unit.rollup;
+  const { discipline } = (await t.gql.data(GOLDEN)).unit.rollup;
   const ic = byKey(discipline.byAuthority, 'authority').INSPECTION_COMMISSIONS;
   expect(ic.organizations).toBe(0);
   expect(ic.members).toBe(76);
@@ -103,7 +92,7 @@ test('inspection commissions: 76 members, 15 committee members = 19.7% (the arti
 });
 
 test('the 20 committees add up to the province below it', async () => {
-  const data = await gql.data(`{ unit(code: "QN") { children { rollup(period: { year: 2023 }) {
+  const data = await t.gql.data(`{ unit(code: "QN") { children { rollup(period: { year: 2023 }) {
     campaigns { total } discipline { organizations members } } } } }`);
   const sum = (f: (r: any) => number) => data.unit.children.reduce((a: number, c: any) => a + f(c.rollup), 0);
   expect(sum((r) => r.campaigns.total)).toBe(369 + 3142);

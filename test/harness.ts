@@ -94,3 +94,23 @@ export async function importFiles(orm: Orm, files: Record<string, string>, dryRu
 export async function seedReference(orm: Orm) {
   return importDataset(orm, seedDir('quang-ninh-2023'));
 }
+
+export type Graphql = Awaited<ReturnType<typeof createGraphql>>;
+
+/**
+ * Per-file setup: a fresh migrated database, loaded by `load`, and a GraphQL executor on it; torn down after
+ * the file. The returned object is filled in beforeAll.
+ */
+export function useDatabase(load?: (orm: Orm) => Promise<unknown>): { db: TestDb; gql: Graphql } {
+  const t = {} as { db: TestDb; gql: Graphql };
+  beforeAll(async () => {
+    t.db = await createTestDb();
+    if (load) await load(t.db.orm);
+    t.gql = await createGraphql(t.db.orm);
+  });
+  afterAll(async () => {
+    await t.gql?.stop();
+    await t.db?.close();
+  });
+  return t;
+}

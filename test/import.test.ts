@@ -3,19 +3,9 @@
  * updates by external id; dry runs; moving units in the tree.
  */
 import { DatasetInvalidError, formatImportError, importDataset } from '../src/import';
-import { createGraphql, createTestDb, importFiles, writeDataset, type TestDb } from './harness';
+import { importFiles, useDatabase, writeDataset } from './harness';
 
-let db: TestDb;
-let gql: Awaited<ReturnType<typeof createGraphql>>;
-
-beforeAll(async () => {
-  db = await createTestDb();
-  gql = await createGraphql(db.orm);
-});
-afterAll(async () => {
-  await gql?.stop();
-  await db?.close();
-});
+const t = useDatabase();
 
 const UNITS = `code,parent_code,name,kind
 P,,Tỉnh ủy Thử nghiệm,PROVINCIAL_COMMITTEE
@@ -29,7 +19,7 @@ const CATEGORIES = `code,name\nCM,Cấp ủy viên\nPM,Cán bộ diện Ban Thư
 /** Imports files expected to fail; returns the formatted error lines. */
 async function errorsOf(files: Record<string, string>): Promise<string[]> {
   try {
-    await importFiles(db.orm, files);
+    await importFiles(t.db.orm, files);
   } catch (err) {
     if (err instanceof DatasetInvalidError) return err.errors.map(formatImportError);
     throw err;
@@ -38,7 +28,7 @@ async function errorsOf(files: Record<string, string>): Promise<string[]> {
 }
 
 async function count(table: string): Promise<number> {
-  const rows = await db.orm.em.fork().getConnection().execute(`select count(*)::int as n from ${table}`);
+  const rows = await t.db.orm.em.fork().getConnection().execute(`select count(*)::int as n from ${table}`);
   return rows[0].n;
 }
 
@@ -46,7 +36,7 @@ async function snapshot() {
   const tables = ['units', 'cadre_categories', 'campaigns', 'disciplinary_actions', 'disciplinary_action_categories', 'documents'];
   const sums: Record<string, unknown> = {};
   for (const t of tables) sums[t] = await count(t);
-  const conn = db.orm.em.fork().getConnection();
+  const conn = t.db.orm.em.fork().getConnection();
   sums.units_detail = await conn.execute(`select code, name, kind, path::text, depth from units order by code collate "C"`);
   sums.quantities = await conn.execute(
     `select (select coalesce(sum(quantity), 0)::int from campaigns) c, (select coalesce(sum(quantity), 0)::int from disciplinary_actions) d, (select coalesce(sum(quantity), 0)::int from documents) o`,
@@ -152,7 +142,7 @@ f,P,2024,,MEMBER,,
   });
 
   test('a folder that does not exist', async () => {
-    await expect(importDataset(db.orm, '/nonexistent/kiemtra')).rejects.toThrow(DatasetInvalidError);
+    await expect(importDataset(t.db.orm, '/nonexistent/kiemtra')).rejects.toThrow(DatasetInvalidError);
   });
 });
 
@@ -190,7 +180,7 @@ k2,P.D.G,2024,6,COMMITTEE,MEMBER,REPRIMAND,,3
     documents { total } } } }`;
 
   test('the first import creates every row (BOM and CRLF accepted, Vietnamese intact)', async () => {
-    const report = await importFiles(db.orm, DATASET);
+    const report = await importFiles(t.db.orm, DATASET);
     expect(report.files).toEqual({
       'cadre_categories.csv': { rows: 2, created: 2, updated: 0, unchanged: 0 },
       'units.csv': { rows: 5, created: 5, updated: 0, unchanged: 0 },
@@ -198,36 +188,36 @@ k2,P.D.G,2024,6,COMMITTEE,MEMBER,REPRIMAND,,3
       'discipline.csv': { rows: 3, created: 3, updated: 0, unchanged: 0 },
       'documents.csv': { rows: 1, created: 1, updated: 0, unchanged: 0 },
     });
-    const data = await gql.data(`{ unit(code: "P.D.G.C") { name ancestors { name } } }`);
+    const data = await t.gql.data(`{ unit(code: "P.D.G.C") { name ancestors { name } } }`);
     expect(data.unit).toEqual({ name: 'Chi bộ thôn Lục Chắn', ancestors: [{ name: 'Tỉnh ủy Thử nghiệm' }, { name: 'Huyện ủy Đầm Hà' }, { name: 'Đảng ủy xã Quảng Lợi' }] });
   });
 
   test('importing the same dataset again leaves every figure unchanged', async () => {
-    const before = await gql.data(ROLLUP);
+    const before = await t.gql.data(ROLLUP);
     const stored = await snapshot();
-    const report = await importFiles(db.orm, DATASET);
+    const report = await importFiles(t.db.orm, DATASET);
     for (const counts of Object.values(report.files)) expect(counts).toMatchObject({ created: 0, updated: 0, unchanged: counts!.rows });
-    expect(await gql.data(ROLLUP)).toEqual(before);
+    expect(await t.gql.data(ROLLUP)).toEqual(before);
     expect(await snapshot()).toEqual(stored);
     expect(before.unit.rollup).toMatchObject({ campaigns: { total: 7, completed: 5, cancelled: 2 }, discipline: { organizations: 1, members: 5 }, documents: { total: 2 } });
   });
 
   test('a dry run reports what would change and writes nothing', async () => {
     const stored = await snapshot();
-    const report = await importFiles(db.orm, { 'discipline.csv': `external_id,unit_code,year,body,subject,quantity\nk9,P,2024,COMMITTEE,MEMBER,7\n` }, true);
+    const report = await importFiles(t.db.orm, { 'discipline.csv': `external_id,unit_code,year,body,subject,quantity\nk9,P,2024,COMMITTEE,MEMBER,7\n` }, true);
     expect(report).toEqual({ dryRun: true, files: { 'discipline.csv': { rows: 1, created: 1, updated: 0, unchanged: 0 } } });
     expect(await snapshot()).toEqual(stored);
   });
 
   test('a row with an external id is replaced, categories included', async () => {
-    const report = await importFiles(db.orm, {
+    const report = await importFiles(t.db.orm, {
       'discipline.csv': `external_id,unit_code,year,month,body,subject,form,categories,quantity
 k1,P.D,2024,6,INSPECTION_COMMISSION,MEMBER,WARNING,CM,5
 k2,P.D.G,2024,6,COMMITTEE,MEMBER,REPRIMAND,,3
 `,
     });
     expect(report.files['discipline.csv']).toEqual({ rows: 2, created: 0, updated: 1, unchanged: 1 });
-    const d = (await gql.data(ROLLUP)).unit.rollup.discipline;
+    const d = (await t.gql.data(ROLLUP)).unit.rollup.discipline;
     expect(d.members).toBe(8);
     expect(d.membersByCategory).toEqual([
       { category: { code: 'CM' }, count: 5, percent: 62.5 },
@@ -237,9 +227,9 @@ k2,P.D.G,2024,6,COMMITTEE,MEMBER,REPRIMAND,,3
   });
 
   test('moving a unit moves its subtree and its figures', async () => {
-    const report = await importFiles(db.orm, { 'units.csv': `code,parent_code,name,kind\nP.D.G,P.E,Đảng ủy xã Quảng Lợi,GRASSROOTS_COMMITTEE\n` });
+    const report = await importFiles(t.db.orm, { 'units.csv': `code,parent_code,name,kind\nP.D.G,P.E,Đảng ủy xã Quảng Lợi,GRASSROOTS_COMMITTEE\n` });
     expect(report.files['units.csv']).toEqual({ rows: 1, created: 0, updated: 1, unchanged: 0 });
-    const data = await gql.data(`{
+    const data = await t.gql.data(`{
       d: unit(code: "P.D") { descendantCount rollup(period: { year: 2024 }) { campaigns { total } } }
       e: unit(code: "P.E") { descendantCount rollup(period: { year: 2024 }) { campaigns { total } } }
       c: unit(code: "P.D.G.C") { depth ancestors { code } } }`);
@@ -255,7 +245,7 @@ k2,P.D.G,2024,6,COMMITTEE,MEMBER,REPRIMAND,,3
 
   test('facts may refer to units stored by an earlier import', async () => {
     const dir = writeDataset({ 'documents.csv': `unit_code,year,kind\nP.E,2025,GUIDANCE\n` });
-    const report = await importDataset(db.orm, dir);
+    const report = await importDataset(t.db.orm, dir);
     expect(report.files['documents.csv']).toMatchObject({ created: 1 });
   });
 });

@@ -3,10 +3,8 @@
  * complete breakdowns in declaration order, zero denominators, overlapping categories, exact half-up percents.
  */
 import { percent, share } from '../src/rollup/shares';
-import { createGraphql, createTestDb, importFiles, type TestDb } from './harness';
+import { importFiles, useDatabase } from './harness';
 
-let db: TestDb;
-let gql: Awaited<ReturnType<typeof createGraphql>>;
 
 const TREE = {
   'units.csv': `code,parent_code,name,kind
@@ -43,19 +41,11 @@ T.B,2024,1,PARTY_BUILDING_BOARD,GUIDANCE,
 `,
 };
 
-beforeAll(async () => {
-  db = await createTestDb();
-  await importFiles(db.orm, TREE);
-  gql = await createGraphql(db.orm);
-});
-afterAll(async () => {
-  await gql?.stop();
-  await db?.close();
-});
+const t = useDatabase((orm) => importFiles(orm, TREE));
 
 const CAMPAIGNS = `query($code: String!, $period: PeriodInput!) { unit(code: $code) { rollup(period: $period) {
   campaigns { total completed cancelled programmed arising byTier { tier total completed } byBody { body total completed } } } } }`;
-const campaigns = async (code: string, period: Record<string, number>) => (await gql.data(CAMPAIGNS, { code, period })).unit.rollup.campaigns;
+const campaigns = async (code: string, period: Record<string, number>) => (await t.gql.data(CAMPAIGNS, { code, period })).unit.rollup.campaigns;
 
 describe('campaigns', () => {
   test('the whole year counts every row of the subtree, month or not', async () => {
@@ -102,7 +92,7 @@ const DISCIPLINE = `query($code: String!, $period: PeriodInput!) { unit(code: $c
   membersByCategory { category { code name } count share percent }
   byAuthority { authority organizations members membersByCategory { category { code } count share percent } }
   byForm { form organizations members } } } } }`;
-const discipline = async (code: string, period: Record<string, number>) => (await gql.data(DISCIPLINE, { code, period })).unit.rollup.discipline;
+const discipline = async (code: string, period: Record<string, number>) => (await t.gql.data(DISCIPLINE, { code, period })).unit.rollup.discipline;
 
 describe('discipline', () => {
   test('overlapping categories: each share is of all disciplined members, and they need not add up to 100%', async () => {
@@ -167,13 +157,13 @@ describe('discipline', () => {
 
 test('documents roll up by kind', async () => {
   const q = `query($code: String!, $period: PeriodInput!) { unit(code: $code) { rollup(period: $period) { documents { total directives guidance } } } }`;
-  expect((await gql.data(q, { code: 'T', period: { year: 2024 } })).unit.rollup.documents).toEqual({ total: 6, directives: 2, guidance: 4 });
-  expect((await gql.data(q, { code: 'T', period: { year: 2024, toMonth: 1 } })).unit.rollup.documents).toEqual({ total: 3, directives: 2, guidance: 1 });
+  expect((await t.gql.data(q, { code: 'T', period: { year: 2024 } })).unit.rollup.documents).toEqual({ total: 6, directives: 2, guidance: 4 });
+  expect((await t.gql.data(q, { code: 'T', period: { year: 2024, toMonth: 1 } })).unit.rollup.documents).toEqual({ total: 3, directives: 2, guidance: 1 });
 });
 
 describe('the tree', () => {
   test('roots, depth, parent, ancestors, children and descendant counts', async () => {
-    const data = await gql.data(`{
+    const data = await t.gql.data(`{
       roots { code depth }
       unit(code: "T.A.1.c") { name depth tier parent { code } ancestors { code } descendantCount }
       t: unit(code: "T") { descendantCount children { code kind tier } }
@@ -196,7 +186,7 @@ describe('invalid periods are refused with BAD_USER_INPUT and say what is wrong'
     [{ year: 2024, fromMonth: 7, toMonth: 3 }, 'fromMonth 7 is after toMonth 3'],
     [{ year: 1800 }, 'year 1800 is outside 1930–2100'],
   ])('%j', async (period, message) => {
-    const result = await gql.run(CAMPAIGNS, { code: 'T', period });
+    const result = await t.gql.run(CAMPAIGNS, { code: 'T', period });
     expect(result.errors).toHaveLength(1);
     expect(result.errors![0].message).toContain(message);
     expect(result.errors![0].extensions.code).toBe('BAD_USER_INPUT');
