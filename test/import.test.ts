@@ -243,6 +243,14 @@ k2,P.D.G,2024,6,COMMITTEE,MEMBER,REPRIMAND,,3
     expect(errors).toEqual(['units.csv:2: cycle P → P.D.G.C → P.D.G → P.E → P']);
   });
 
+  test('a unit cannot drop below the district tier while stored facts name its party-building board', async () => {
+    await importFiles(t.db.orm, { 'campaigns.csv': `unit_code,year,body,status\nP.E,2024,PARTY_BUILDING_BOARD,COMPLETED\n` });
+    const errors = await errorsOf({ 'units.csv': `code,parent_code,name,kind\nP.E,P,Thị ủy Quảng Yên,GRASSROOTS_COMMITTEE\n` });
+    expect(errors).toEqual([
+      'units.csv:2:kind: GRASSROOTS_COMMITTEE is GRASSROOTS tier, where there is no party-building board, but 1 stored campaign or document row names the party-building board of "P.E"',
+    ]);
+  });
+
   test('facts may refer to units stored by an earlier import', async () => {
     const dir = writeDataset({ 'documents.csv': `unit_code,year,kind\nP.E,2025,GUIDANCE\n` });
     const report = await importDataset(t.db.orm, dir);

@@ -9,7 +9,9 @@ import type { Orm } from '../db';
 import { DatasetInvalidError, sortErrors, type ImportError } from './errors';
 import { FACT_FILES, FILE_NAMES, FILE_SPECS, type FileName, type ParsedRow } from './files';
 import { parseFile } from './parse';
-import { validateDataset, type StoredState } from './validate';
+import { unitsLeavingPartyBuildingTiers, validateDataset, type StoredState } from './validate';
+import type { UnitRow } from './files';
+import { TIER_OF_KIND } from '../org/kinds';
 import { writeCategories, writeFacts, writeUnits, type FileCounts } from './write';
 
 export { DatasetInvalidError, formatImportError } from './errors';
@@ -50,6 +52,7 @@ export async function importDataset(orm: Orm, dir: string, options: ImportOption
       await trx.raw('select pg_advisory_xact_lock(?)', [IMPORT_LOCK]);
       const stored = await loadStoredState(trx);
       const data = validateDataset(parsed, stored, errors);
+      await checkStoredPartyBuildingFacts(trx, unitsLeavingPartyBuildingTiers(data.units, stored), errors);
       if (errors.length > 0) throw new DatasetInvalidError(sortErrors(errors));
 
       const report: ImportReport = { dryRun: !!options.dryRun, files: {} };
@@ -115,4 +118,29 @@ async function idsByCode(trx: Knex.Transaction, table: 'units' | 'cadre_categori
   // Codes match ^[A-Za-z0-9._-]+$, so they need no quoting inside an array literal.
   const result = await trx.raw(`select id, code from ${table} where code = any(?::text[])`, [`{${codes.join(',')}}`]);
   return new Map(result.rows.map((r: { id: number; code: string }) => [r.code, r.id]));
+}
+
+/** A unit may not become GRASSROOTS or CELL while stored campaigns or documents name its party-building board. */
+async function checkStoredPartyBuildingFacts(trx: Knex.Transaction, units: UnitRow[], errors: ImportError[]): Promise<void> {
+  if (units.length === 0) return;
+  const result = await trx.raw(
+    `select u.code, sum(n)::int as n from units u join (
+       select unit_id, count(*) as n from campaigns where body = 'PARTY_BUILDING_BOARD' group by unit_id
+       union all
+       select unit_id, count(*) from documents where body = 'PARTY_BUILDING_BOARD' group by unit_id) f on f.unit_id = u.id
+     where u.code = any(?::text[]) group by u.code`,
+    [`{${units.map((u) => u.code).join(',')}}`],
+  );
+  const stored = new Map<string, number>(result.rows.map((r: { code: string; n: number }) => [r.code, r.n]));
+  for (const u of units) {
+    const n = stored.get(u.code);
+    if (n) {
+      errors.push({
+        file: 'units.csv',
+        line: u.line,
+        column: 'kind',
+        message: `${u.kind} is ${TIER_OF_KIND[u.kind]} tier, where there is no party-building board, but ${n} stored campaign or document row${n === 1 ? ' names' : 's name'} the party-building board of "${u.code}"`,
+      });
+    }
+  }
 }

@@ -181,3 +181,18 @@ function validateFacts(
   return facts;
 }
 
+
+/**
+ * Units of the file whose new kind puts them below the district tier while their stored kind did not: stored
+ * party-building-board facts of theirs would become impossible, so the caller checks the database for them.
+ */
+export function unitsLeavingPartyBuildingTiers(units: UnitRow[], stored: StoredState): UnitRow[] {
+  return units.filter((u) => {
+    const before = stored.units.get(u.code);
+    return (
+      before !== undefined &&
+      TIERS_WITH_PARTY_BUILDING_BOARD.has(TIER_OF_KIND[before.kind]) &&
+      !TIERS_WITH_PARTY_BUILDING_BOARD.has(TIER_OF_KIND[u.kind])
+    );
+  });
+}
