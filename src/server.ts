@@ -50,6 +50,23 @@ export async function createApp(orm: Orm, logger: Logger) {
     }
   });
   app.get('/', (_req, res) => res.redirect('/graphql'));
+  app.use((_req, res) => {
+    res.status(404).json({ errors: [{ message: 'Not found. The API is at /graphql.', extensions: { code: 'NOT_FOUND' } }] });
+  });
+  // Last: errors raised outside GraphQL (malformed JSON, oversized bodies) as JSON, never Express's HTML stack page.
+  app.use((err: { status?: number; type?: string; name?: string }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    const status = typeof err.status === 'number' && err.status >= 400 && err.status < 500 ? err.status : 500;
+    const message =
+      err.type === 'entity.parse.failed'
+        ? 'The request body is not valid JSON.'
+        : err.type === 'entity.too.large'
+          ? 'The request body is larger than 1 MB.'
+          : status < 500
+            ? 'Bad request.'
+            : 'Internal server error';
+    if (status >= 500) logger.error({ err: { type: err.name } }, 'HTTP request failed');
+    res.status(status).json({ errors: [{ message, extensions: { code: status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR' } }] });
+  });
   return { app, httpServer, apollo };
 }
 

@@ -67,3 +67,15 @@ test('errors carry extensions.code and no stack trace', async () => {
   const syntax = await (await post({ query: '{ unit(code: ' })).json();
   expect(syntax.errors[0].extensions.code).toBe('GRAPHQL_PARSE_FAILED');
 });
+
+test('malformed and oversized bodies and unknown paths answer JSON with a code, never a stack page', async () => {
+  const malformed = await fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{bad' });
+  expect(malformed.status).toBe(400);
+  expect(await malformed.json()).toEqual({ errors: [{ message: 'The request body is not valid JSON.', extensions: { code: 'BAD_REQUEST' } }] });
+  const huge = await post({ query: `{ roots { code } } # ${'x'.repeat(1_100_000)}` });
+  expect(huge.status).toBe(413);
+  expect((await huge.json()).errors[0].extensions.code).toBe('BAD_REQUEST');
+  const missing = await fetch(`${base}/nope`);
+  expect(missing.status).toBe(404);
+  expect((await missing.json()).errors[0].extensions.code).toBe('NOT_FOUND');
+});
