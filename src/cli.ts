@@ -56,6 +56,12 @@ async function runImport(orm: Orm, dir: string, dryRun: boolean): Promise<boolea
         }
         bar.update(read);
       },
+      onStage: (stage) => {
+        if (!bar) return;
+        bar.stop();
+        current = '';
+        process.stderr.write(`${stage}${dryRun ? ' (dry run)' : ''} in one transaction…\n`);
+      },
     });
     bar?.stop();
     printReport(report);

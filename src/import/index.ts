@@ -23,6 +23,8 @@ export interface ImportOptions {
   dryRun?: boolean;
   /** Called as each file is read, for a progress bar. */
   onProgress?: (file: string, bytesRead: number, totalBytes: number) => void;
+  /** Called when every file is read and the cross-file checks and the write begin. */
+  onStage?: (stage: 'checking and writing') => void;
 }
 
 export interface ImportReport {
@@ -45,6 +47,7 @@ export async function importDataset(orm: Orm, dir: string, options: ImportOption
   // Cell errors do not stop here: the cross-row rules run too, so that every error is reported at once.
   if (Object.keys(parsed).length === 0 && errors.length > 0) throw new DatasetInvalidError(sortErrors(errors));
 
+  options.onStage?.('checking and writing');
   const knex = (orm.em as SqlEntityManager).getKnex();
   let report: ImportReport;
   try {
