@@ -130,9 +130,9 @@ function validateFacts(
   const isDuplicate = duplicateChecker(file, 'row', fail);
   const facts: FactRow[] = [];
   for (const { line, values, invalid } of rows) {
-    const rowErrors: string[] = [];
+    let rejected = false;
     const rowFail = (message: string, column?: string) => {
-      rowErrors.push(message);
+      rejected = true;
       fail(file, line, message, column);
     };
     const unitCode = values.unit_code as string | null;
@@ -175,12 +175,11 @@ function validateFacts(
     };
     const rowKey = externalId !== null ? `x:${externalId}` : `k:${JSON.stringify([base.unitCode, base.year, base.month, base.body, base.quantity, extra, categories])}`;
     const label = externalId !== null ? `(external_id "${externalId}")` : '(same values in every column)';
-    if (isDuplicate(rowKey, line, label) || rowErrors.length > 0) continue;
+    if (isDuplicate(rowKey, line, label) || rejected) continue;
     facts.push({ line, ...base, externalId, rowKey, extra, categories });
   }
   return facts;
 }
-
 
 /**
  * Units of the file whose new kind puts them below the district tier while their stored kind did not: stored
