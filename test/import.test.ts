@@ -251,6 +251,13 @@ k2,P.D.G,2024,6,COMMITTEE,MEMBER,REPRIMAND,,3
     ]);
   });
 
+  test('roots and children are ordered by code point, whatever the database collation', async () => {
+    await importFiles(t.db.orm, { 'units.csv': `code,parent_code,name,kind\nZA,,Tỉnh ủy A,PROVINCIAL_COMMITTEE\nZ.B,,Tỉnh ủy B,PROVINCIAL_COMMITTEE\nZA.b,ZA,Huyện ủy b,DISTRICT_COMMITTEE\nZA.B,ZA,Huyện ủy B,DISTRICT_COMMITTEE\nZA.A_2,ZA,Huyện ủy A2,DISTRICT_COMMITTEE\nZA.A1,ZA,Huyện ủy A1,DISTRICT_COMMITTEE\n` });
+    const data = await t.gql.data(`{ roots { code } unit(code: "ZA") { children { code } } }`);
+    expect(data.roots.map((r: any) => r.code).filter((c: string) => c.startsWith('Z'))).toEqual(['Z.B', 'ZA']);
+    expect(data.unit.children.map((c: any) => c.code)).toEqual(['ZA.A1', 'ZA.A_2', 'ZA.B', 'ZA.b']);
+  });
+
   test('facts may refer to units stored by an earlier import', async () => {
     const dir = writeDataset({ 'documents.csv': `unit_code,year,kind\nP.E,2025,GUIDANCE\n` });
     const report = await importDataset(t.db.orm, dir);

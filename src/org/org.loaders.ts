@@ -5,6 +5,7 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/core';
 import { Unit } from './unit.entity';
+import { sortByCode } from '../order';
 
 export interface OrgLoaders {
   unitById: DataLoader<number, Unit | null>;
@@ -56,7 +57,3 @@ export function ancestorIds(unit: Unit): number[] {
   return unit.path.split('.').map(Number).slice(0, -1);
 }
 
-/** Orders units by code, by code point: the same on every database whatever its collation. */
-export function sortByCode(units: Unit[]): Unit[] {
-  return units.sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
-}

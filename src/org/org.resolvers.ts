@@ -3,7 +3,8 @@ import type { Context } from '../context';
 import { validatePeriod } from '../rollup/period';
 import { RollupType, type RollupRoot } from '../rollup/rollup.resolvers';
 import { CadreCategoryType } from '../facts/cadre-category.type';
-import { ancestorIds, sortByCode } from './org.loaders';
+import { ancestorIds } from './org.loaders';
+import { sortByCode } from '../order';
 import { OrgUnitType, PeriodInput } from './org.types';
 import { Unit } from './unit.entity';
 

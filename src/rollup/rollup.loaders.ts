@@ -5,6 +5,7 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/core';
 import { CadreCategory } from '../facts/cadre-category.entity';
+import { sortByCode } from '../order';
 import type { CadreCategoryType } from '../facts/cadre-category.type';
 import { campaignStats, disciplineStats, documentStats } from './engine';
 import { periodKey, type Period } from './period';
@@ -18,8 +19,8 @@ export interface RollupLoaders {
   categories(): Promise<CadreCategoryType[]>;
 }
 
-export function loadCategories(em: EntityManager): Promise<CadreCategoryType[]> {
-  return em.find(CadreCategory, {}, { orderBy: { code: 'asc' } });
+export async function loadCategories(em: EntityManager): Promise<CadreCategoryType[]> {
+  return sortByCode(await em.find(CadreCategory, {}));
 }
 
 export function createRollupLoaders(em: EntityManager): RollupLoaders {
