@@ -77,3 +77,45 @@ test('migrate is idempotent and schema prints the SDL', () => {
   expect(kiemtra('migrate').stdout).toContain('The database is up to date.');
   expect(kiemtra('schema').stdout).toContain('type OrgUnit');
 });
+
+test('`kiemtra start` (npm start) migrates, loads the reference data once, serves, and stops cleanly on SIGTERM', async () => {
+  const { spawn } = await import('node:child_process');
+  // An empty database of its own: on PostgreSQL a new one, on PGlite a new folder.
+  const empty = await createTestDb();
+  const startEnv = empty.url ? { ...env, DATABASE_URL: empty.url } : { ...env, KIEMTRA_DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'kiemtra-start-')) };
+  if (!empty.url) await empty.close();
+  const run = async () => {
+    const child = spawn(process.execPath, [BIN, 'start'], { env: { ...startEnv, PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no URL after 90 s: ${stdout}`)), 90_000);
+      child.stdout.on('data', () => {
+        const m = stdout.match(/at (http:\/\/\S+\/graphql)/);
+        if (m) {
+          clearTimeout(timer);
+          resolve(m[1]);
+        }
+      });
+      child.once('exit', (code) => reject(new Error(`exited ${code}: ${stdout}`)));
+    });
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ unit(code: "QN") { rollup(period: { year: 2023 }) { discipline { members } } } }' }),
+    });
+    const body = await res.json();
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    return { stdout, body, code: await exited };
+  };
+  const first = await run();
+  expect(first.body).toEqual({ data: { unit: { rollup: { discipline: { members: 399 } } } } });
+  expect(first.stdout).toContain('loading the reference dataset quang-ninh-2023');
+  expect(first.code).toBe(0);
+  const second = await run();
+  expect(second.body).toEqual(first.body);
+  expect(second.stdout).not.toContain('loading the reference dataset');
+  expect(second.code).toBe(0);
+  if (empty.url) await empty.close();
+});
