@@ -51,7 +51,8 @@ const quantity = (raw: string): Cell<number> => {
 const externalId = text(200);
 
 const categoryList = (raw: string): Cell<string[]> => {
-  const codes = raw.split(';').map((c) => c.trim());
+  // Empty entries ("A;B;", as spreadsheets leave them) are ignored.
+  const codes = raw.split(';').map((c) => c.trim()).filter((c) => c !== '');
   const bad = codes.filter((c) => !CATEGORY_CODE_PATTERN.test(c));
   if (bad.length > 0) return { error: `${bad.map((c) => `"${c}"`).join(', ')} is not a cadre category code` };
   const unique = [...new Set(codes)].sort();
