@@ -7,11 +7,11 @@ import path from 'node:path';
 import type { Knex, SqlEntityManager } from '@mikro-orm/postgresql';
 import type { Orm } from '../db';
 import { DatasetInvalidError, sortErrors, type ImportError } from './errors';
-import { FACT_FILES, FILE_NAMES, FILE_SPECS, type FileName, type ParsedRow } from './files';
+import { FACT_FILES, FILE_NAMES, FILE_SPECS, type FileName, type ParsedRow, type UnitRow } from './files';
 import { parseFile } from './parse';
 import { unitsLeavingPartyBuildingTiers, validateDataset, type StoredState } from './validate';
-import type { UnitRow } from './files';
 import { TIER_OF_KIND } from '../org/kinds';
+import { pgArray } from '../sql';
 import { writeCategories, writeFacts, writeUnits, type FileCounts } from './write';
 
 export { DatasetInvalidError, formatImportError } from './errors';
@@ -118,8 +118,7 @@ async function loadStoredState(trx: Knex.Transaction): Promise<StoredState> {
 
 async function idsByCode(trx: Knex.Transaction, table: 'units' | 'cadre_categories', codes: string[]): Promise<Map<string, number>> {
   if (codes.length === 0) return new Map();
-  // Codes match ^[A-Za-z0-9._-]+$, so they need no quoting inside an array literal.
-  const result = await trx.raw(`select id, code from ${table} where code = any(?::text[])`, [`{${codes.join(',')}}`]);
+  const result = await trx.raw(`select id, code from ${table} where code = any(?::text[])`, [pgArray(codes)]);
   return new Map(result.rows.map((r: { id: number; code: string }) => [r.code, r.id]));
 }
 
@@ -132,7 +131,7 @@ async function checkStoredPartyBuildingFacts(trx: Knex.Transaction, units: UnitR
        union all
        select unit_id, count(*) from documents where body = 'PARTY_BUILDING_BOARD' group by unit_id) f on f.unit_id = u.id
      where u.code = any(?::text[]) group by u.code`,
-    [`{${units.map((u) => u.code).join(',')}}`],
+    [pgArray(units.map((u) => u.code))],
   );
   const stored = new Map<string, number>(result.rows.map((r: { code: string; n: number }) => [r.code, r.n]));
   for (const u of units) {

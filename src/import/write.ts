@@ -5,6 +5,7 @@
  */
 import type { Knex } from '@mikro-orm/postgresql';
 import { TIER_OF_KIND } from '../org/kinds';
+import { pgArray } from '../sql';
 import type { FactFile } from './files';
 import type { FactRow, StoredState, ValidDataset } from './validate';
 
@@ -136,7 +137,7 @@ async function writeCategoryLinks(
   const byKey = new Map(chunk.map((r) => [r.rowKey, r]));
   const updatedIds = written.filter((w) => !w.inserted).map((w) => w.id);
   if (updatedIds.length > 0) {
-    await trx.raw(`delete from disciplinary_action_categories where action_id = any(?::bigint[])`, [`{${updatedIds.join(',')}}`]);
+    await trx.raw(`delete from disciplinary_action_categories where action_id = any(?::bigint[])`, [pgArray(updatedIds)]);
   }
   const links = written.flatMap((w) => byKey.get(w.row_key)!.categories.map((code) => [w.id, categoryIds.get(code)!]));
   for (const part of chunks(links, 2)) {

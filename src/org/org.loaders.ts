@@ -6,6 +6,7 @@ import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/core';
 import { Unit } from './unit.entity';
 import { sortByCode } from '../order';
+import { pgArray } from '../sql';
 
 export interface OrgLoaders {
   unitById: DataLoader<number, Unit | null>;
@@ -43,7 +44,7 @@ export function createOrgLoaders(em: EntityManager): OrgLoaders {
       .getConnection()
       .execute(
         `select r.id, count(u.id) - 1 as n from units r join units u on u.path <@ r.path where r.id = any(?::int[]) group by r.id`,
-        [`{${ids.join(',')}}`],
+        [pgArray(ids)],
         'all',
       );
     const byId = new Map(rows.map((r) => [Number(r.id), Number(r.n)]));
@@ -56,4 +57,3 @@ export function createOrgLoaders(em: EntityManager): OrgLoaders {
 export function ancestorIds(unit: Unit): number[] {
   return unit.path.split('.').map(Number).slice(0, -1);
 }
-

@@ -12,14 +12,10 @@ import { Authority, AUTHORITY_OF_BODY, Body, CampaignStatus, DisciplineForm, Doc
 import type { CadreCategoryType } from '../facts/cadre-category.type';
 import { periodCondition, type Period } from './period';
 import { percent, share } from './shares';
+import { pgArray } from '../sql';
 import type { AuthorityDiscipline, CampaignStats, CategoryShare, DisciplineStats, DocumentStats } from './rollup.types';
 
 type Row = Record<string, unknown>;
-
-/** PostgreSQL int[] literal for a list of ids; passed as one parameter whatever the number of roots. */
-function intArray(ids: readonly number[]): string {
-  return `{${ids.map((id) => Math.trunc(id)).join(',')}}`;
-}
 
 async function groupedSums(
   em: EntityManager,
@@ -29,7 +25,7 @@ async function groupedSums(
 ): Promise<Row[]> {
   const cond = periodCondition('f', period);
   const sql = select(`r.id = any(?::int[]) and ${cond.sql}`);
-  return em.getConnection().execute(sql, [intArray(rootIds), ...cond.params], 'all');
+  return em.getConnection().execute(sql, [pgArray(rootIds), ...cond.params], 'all');
 }
 
 /** FROM clause joining roots to the facts of their subtrees. */
