@@ -84,7 +84,7 @@ async function isEmpty(orm: Orm): Promise<boolean> {
 }
 
 async function serve(orm: Orm): Promise<void> {
-  const server = await startServer(orm, logger, config.host, config.port);
+  const server = await startServer(orm, logger, config.host, config.port, { timeZone: config.timeZone });
   logger.info({ database: describeDatabase() }, `kiemtra serving GraphQL and GraphiQL at ${server.url}`);
   process.stdout.write(`kiemtra: GraphQL API and GraphiQL at ${server.url}\n`);
   await new Promise<void>((resolve) => {

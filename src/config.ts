@@ -12,6 +12,8 @@ export interface Config {
   host: string;
   logLevel: string;
   nodeEnv: string;
+  /** Time zone whose calendar says what "today" is (the default tree of `roots` and `unit`). */
+  timeZone: string;
 }
 
 function parsePort(raw: string | undefined): number {
@@ -23,6 +25,16 @@ function parsePort(raw: string | undefined): number {
   return port;
 }
 
+function parseTimeZone(raw: string | undefined): string {
+  const zone = raw || 'Asia/Ho_Chi_Minh';
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+  } catch {
+    throw new Error(`KIEMTRA_TIMEZONE must be an IANA time zone such as Asia/Ho_Chi_Minh, got "${raw}"`);
+  }
+  return zone;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     databaseUrl: env.DATABASE_URL || undefined,
@@ -31,5 +43,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST || '127.0.0.1',
     logLevel: env.LOG_LEVEL || 'info',
     nodeEnv: env.NODE_ENV || 'development',
+    timeZone: parseTimeZone(env.KIEMTRA_TIMEZONE),
   };
 }

@@ -1,16 +1,23 @@
-/** The per-request context: a forked EntityManager and the loaders built on it, made in one factory. */
+/** The per-request context: a forked EntityManager, today's date, and the loaders built on them, made in one factory. */
 import type { EntityManager } from '@mikro-orm/core';
 import type { Orm } from './db';
+import { todayIn } from './dates';
 import { createOrgLoaders, type OrgLoaders } from './org/org.loaders';
 import { createRollupLoaders, type RollupLoaders } from './rollup/rollup.loaders';
 
+/** The party's calendar is Vietnam's: "today" changes at midnight in Hà Nội, not in UTC. */
+export const DEFAULT_TIME_ZONE = 'Asia/Ho_Chi_Minh';
+
 export interface Context {
   em: EntityManager;
+  /** Today's date (YYYY-MM-DD), fixed for the whole request so that every field sees the same tree. */
+  today: string;
   org: OrgLoaders;
   rollup: RollupLoaders;
 }
 
-export function createContext(orm: Orm): Context {
+export function createContext(orm: Orm, options: { timeZone?: string; today?: string } = {}): Context {
   const em = orm.em.fork();
-  return { em, org: createOrgLoaders(em), rollup: createRollupLoaders(em) };
+  const today = options.today ?? todayIn(options.timeZone ?? DEFAULT_TIME_ZONE);
+  return { em, today, org: createOrgLoaders(em), rollup: createRollupLoaders(em) };
 }

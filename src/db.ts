@@ -8,6 +8,7 @@ import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import { PGlite } from '@electric-sql/pglite';
 import { ltree } from '@electric-sql/pglite/contrib/ltree';
+import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
 import { PGliteDriver } from 'mikro-orm-pglite';
 import { ENTITIES } from './facts/fact.entities';
 import { MIGRATIONS } from '../migrations';
@@ -68,7 +69,7 @@ export async function openDatabase(target: DbTarget | Config): Promise<Orm> {
   }
   const dataDir = target.dataDir;
   if (!dataDir.startsWith('memory://')) fs.mkdirSync(dataDir, { recursive: true });
-  const pglite = await PGlite.create(dataDir, { extensions: { ltree } });
+  const pglite = await PGlite.create(dataDir, { extensions: { ltree, btree_gist } });
   const orm = await MikroORM.init({
     ...baseOptions(),
     driver: PGliteDriver,

@@ -2,13 +2,14 @@
 import 'reflect-metadata';
 import { printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
-import { OrgUnitResolver } from './org/org.resolvers';
+import { OrgUnitResolver, UnitVersionResolver } from './org/org.resolvers';
 import { RollupResolver } from './rollup/rollup.resolvers';
+import { RollupSeriesResolver } from './rollup/series';
 
 let schema: Promise<GraphQLSchema> | undefined;
 
 export function getSchema(): Promise<GraphQLSchema> {
-  return (schema ??= buildSchema({ resolvers: [OrgUnitResolver, RollupResolver], validate: false }).then((built) => {
+  return (schema ??= buildSchema({ resolvers: [OrgUnitResolver, UnitVersionResolver, RollupResolver, RollupSeriesResolver], validate: false }).then((built) => {
     // type-graphql has no option for the root type's description.
     built.getQueryType()!.description = 'Entry points: units by code, the roots of the tree, and the cadre categories.';
     return built;

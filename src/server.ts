@@ -21,7 +21,7 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-export async function createApp(orm: Orm, logger: Logger) {
+export async function createApp(orm: Orm, logger: Logger, options: { timeZone?: string } = {}) {
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
@@ -40,7 +40,7 @@ export async function createApp(orm: Orm, logger: Logger) {
       res.type('html').send(graphiqlPage('/graphql'));
     } else next();
   });
-  app.use('/graphql', express.json({ limit: '1mb' }), expressMiddleware(apollo, { context: async () => createContext(orm) }));
+  app.use('/graphql', express.json({ limit: '1mb' }), expressMiddleware(apollo, { context: async () => createContext(orm, { timeZone: options.timeZone }) }));
   app.get('/health', async (_req, res) => {
     try {
       await orm.em.fork().getConnection().execute('select 1');
@@ -70,8 +70,8 @@ export async function createApp(orm: Orm, logger: Logger) {
   return { app, httpServer, apollo };
 }
 
-export async function startServer(orm: Orm, logger: Logger, host: string, port: number): Promise<RunningServer> {
-  const { httpServer, apollo } = await createApp(orm, logger);
+export async function startServer(orm: Orm, logger: Logger, host: string, port: number, options: { timeZone?: string } = {}): Promise<RunningServer> {
+  const { httpServer, apollo } = await createApp(orm, logger, options);
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(port, host, () => resolve());

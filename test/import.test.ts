@@ -33,11 +33,17 @@ async function count(table: string): Promise<number> {
 }
 
 async function snapshot() {
-  const tables = ['units', 'cadre_categories', 'campaigns', 'disciplinary_actions', 'disciplinary_action_categories', 'documents'];
+  const tables = ['units', 'unit_versions', 'unit_segments', 'cadre_categories', 'campaigns', 'disciplinary_actions', 'disciplinary_action_categories', 'documents'];
   const sums: Record<string, unknown> = {};
   for (const t of tables) sums[t] = await count(t);
   const conn = t.db.orm.em.fork().getConnection();
-  sums.units_detail = await conn.execute(`select code, name, kind, path::text, depth from units order by code collate "C"`);
+  sums.units_detail = await conn.execute(
+    `select u.code, s.code as successor, v.valid_from::text, v.valid_to::text, v.name, v.kind, p.code as parent
+     from units u join unit_versions v on v.unit_id = u.id left join units p on p.id = v.parent_id left join units s on s.id = u.successor_id
+     order by u.code collate "C", v.valid_from`,
+  );
+  sums.segments = await conn.execute(`select unit_id, valid_from::text, valid_to::text, path::text, depth from unit_segments order by unit_id, valid_from`);
+  sums.placements = await conn.execute(`select id, ref_date::text, tier from campaigns order by id`);
   sums.quantities = await conn.execute(
     `select (select coalesce(sum(quantity), 0)::int from campaigns) c, (select coalesce(sum(quantity), 0)::int from disciplinary_actions) d, (select coalesce(sum(quantity), 0)::int from documents) o`,
   );
@@ -95,7 +101,7 @@ P,2024,,,
       'units.csv:7: duplicate unit code "P.E": same as line 6',
       'units.csv:8:parent_code: unknown parent unit "Q" (not in units.csv and not stored)',
       'units.csv:9: cycle T.A → T.B → T.A',
-      'units.csv:11: cycle S → S',
+      'units.csv:11:parent_code: "S" cannot be its own parent',
     ]);
   });
 
@@ -122,7 +128,7 @@ f,P,2024,,MEMBER,,
     });
     expect(errors).toEqual([
       'campaigns.csv:2:unit_code: unknown unit "NOPE" (not in units.csv and not stored)',
-      'campaigns.csv:3:body: a party-building board exists only at CENTRAL, PROVINCIAL or DISTRICT tier; unit "P.D.G" is GRASSROOTS',
+      'campaigns.csv:3:body: a party-building board exists only at CENTRAL, PROVINCIAL or DISTRICT tier; unit "P.D.G" is GRASSROOTS on 2024-12-31',
       'campaigns.csv:5: duplicate row (same values in every column): same as line 4',
       'discipline.csv:2:form: DISSOLUTION is not a form for subject MEMBER (allowed: REPRIMAND, WARNING, REMOVAL, EXPULSION)',
       'discipline.csv:3:form: EXPULSION is not a form for subject ORGANIZATION (allowed: REPRIMAND, WARNING, DISSOLUTION)',
@@ -131,7 +137,7 @@ f,P,2024,,MEMBER,,
       'discipline.csv:6:body: a party-building board (PARTY_BUILDING_BOARD) cannot impose discipline',
       'discipline.csv:7: duplicate row (external_id "a"): same as line 2',
       'discipline.csv:8:body: is required',
-      'documents.csv:2:body: a party-building board exists only at CENTRAL, PROVINCIAL or DISTRICT tier; unit "P.D.G.C" is CELL',
+      'documents.csv:2:body: a party-building board exists only at CENTRAL, PROVINCIAL or DISTRICT tier; unit "P.D.G.C" is CELL on 2024-12-31',
     ]);
   });
 
@@ -183,7 +189,7 @@ k2,P.D.G,2024,6,COMMITTEE,MEMBER,REPRIMAND,,3
     const report = await importFiles(t.db.orm, DATASET);
     expect(report.files).toEqual({
       'cadre_categories.csv': { rows: 2, created: 2, updated: 0, unchanged: 0 },
-      'units.csv': { rows: 5, created: 5, updated: 0, unchanged: 0 },
+      'units.csv': { rows: 5, created: 5, updated: 0, unchanged: 0, removed: 0 },
       'campaigns.csv': { rows: 3, created: 3, updated: 0, unchanged: 0 },
       'discipline.csv': { rows: 3, created: 3, updated: 0, unchanged: 0 },
       'documents.csv': { rows: 1, created: 1, updated: 0, unchanged: 0 },
@@ -228,7 +234,7 @@ k2,P.D.G,2024,6,COMMITTEE,MEMBER,REPRIMAND,,3
 
   test('moving a unit moves its subtree and its figures', async () => {
     const report = await importFiles(t.db.orm, { 'units.csv': `code,parent_code,name,kind\nP.D.G,P.E,Đảng ủy xã Quảng Lợi,GRASSROOTS_COMMITTEE\n` });
-    expect(report.files['units.csv']).toEqual({ rows: 1, created: 0, updated: 1, unchanged: 0 });
+    expect(report.files['units.csv']).toEqual({ rows: 1, created: 0, updated: 1, unchanged: 0, removed: 0 });
     const data = await t.gql.data(`{
       d: unit(code: "P.D") { descendantCount rollup(period: { year: 2024 }) { campaigns { total } } }
       e: unit(code: "P.E") { descendantCount rollup(period: { year: 2024 }) { campaigns { total } } }
@@ -247,7 +253,7 @@ k2,P.D.G,2024,6,COMMITTEE,MEMBER,REPRIMAND,,3
     await importFiles(t.db.orm, { 'campaigns.csv': `unit_code,year,body,status\nP.E,2024,PARTY_BUILDING_BOARD,COMPLETED\n` });
     const errors = await errorsOf({ 'units.csv': `code,parent_code,name,kind\nP.E,P,Thị ủy Quảng Yên,GRASSROOTS_COMMITTEE\n` });
     expect(errors).toEqual([
-      'units.csv:2:kind: GRASSROOTS_COMMITTEE is GRASSROOTS tier, where there is no party-building board, but 1 stored campaign or document row names the party-building board of "P.E"',
+      'units.csv:2:kind: "P.E" would be GRASSROOTS tier on 2024-12-31, where there is no party-building board, but 1 stored campaigns.csv row of 2024 names its party-building board',
     ]);
   });
 

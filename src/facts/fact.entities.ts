@@ -5,7 +5,8 @@
  * An unstated dimension is NULL (the API calls it UNSPECIFIED).
  */
 import { Collection, Entity, Enum, Index, ManyToMany, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
-import { Unit } from '../org/unit.entity';
+import { Unit, UnitSegment, UnitVersion } from '../org/unit.entity';
+import { Tier } from '../org/kinds';
 import { CadreCategory } from './cadre-category.entity';
 import { Activity, Body, CampaignStatus, DisciplineForm, DocumentKind, Origin, Subject } from './enums';
 
@@ -44,6 +45,14 @@ export class Campaign {
 
   @Property({ type: 'text', unique: true })
   rowKey!: string;
+
+  /** The day the fact is placed in the tree: the last day of its month (year) on which its unit existed. */
+  @Property({ type: 'string', columnType: 'date' })
+  refDate!: string;
+
+  /** Its unit's tier on refDate. */
+  @Enum({ items: () => Tier })
+  tier!: Tier;
 }
 
 @Entity({ tableName: 'disciplinary_actions' })
@@ -78,6 +87,14 @@ export class DisciplinaryAction {
 
   @Property({ type: 'text', unique: true })
   rowKey!: string;
+
+  /** The day the fact is placed in the tree: the last day of its month (year) on which its unit existed. */
+  @Property({ type: 'string', columnType: 'date' })
+  refDate!: string;
+
+  /** Its unit's tier on refDate. */
+  @Enum({ items: () => Tier })
+  tier!: Tier;
 
   /** Sorted category codes joined by ';': lets an upsert see that only the categories changed. */
   @Property({ type: 'text', default: '' })
@@ -121,6 +138,14 @@ export class PartyDocument {
 
   @Property({ type: 'text', unique: true })
   rowKey!: string;
+
+  /** The day the fact is placed in the tree: the last day of its month (year) on which its unit existed. */
+  @Property({ type: 'string', columnType: 'date' })
+  refDate!: string;
+
+  /** Its unit's tier on refDate. */
+  @Enum({ items: () => Tier })
+  tier!: Tier;
 }
 
-export const ENTITIES = [Unit, CadreCategory, Campaign, DisciplinaryAction, PartyDocument];
+export const ENTITIES = [Unit, UnitVersion, UnitSegment, CadreCategory, Campaign, DisciplinaryAction, PartyDocument];

@@ -5,6 +5,8 @@
 import { UnitKind } from '../org/kinds';
 import { Activity, Body, CampaignStatus, DisciplineForm, DocumentKind, Origin, STATED_BODIES, Subject } from '../facts/enums';
 import { MAX_YEAR, MIN_YEAR } from '../rollup/period';
+import { parseIsoDate } from '../dates';
+import { parseMetric } from '../reconcile/metrics';
 
 export type Cell<T> = { value: T } | { error: string };
 export interface ColumnSpec {
@@ -50,6 +52,11 @@ const quantity = (raw: string): Cell<number> => {
 
 const externalId = text(200);
 
+const isoDate = (raw: string): Cell<string> => {
+  const date = parseIsoDate(raw);
+  return date !== null ? { value: date } : { error: `"${raw}" is not a date (YYYY-MM-DD)` };
+};
+
 const categoryList = (raw: string): Cell<string[]> => {
   // Empty entries ("A;B;", as spreadsheets leave them) are ignored.
   const codes = raw.split(';').map((c) => c.trim()).filter((c) => c !== '');
@@ -58,6 +65,25 @@ const categoryList = (raw: string): Cell<string[]> => {
   const unique = [...new Set(codes)].sort();
   if (unique.length !== codes.length) return { error: `lists a category twice` };
   return { value: unique };
+};
+
+const wholeNumber = (raw: string): Cell<number> => {
+  const n = /^\d{1,10}$/.test(raw) ? Number(raw) : NaN;
+  return n <= MAX_QUANTITY ? { value: n } : { error: `"${raw}" is not a whole number from 0 to ${MAX_QUANTITY}` };
+};
+
+const percentCell = (raw: string): Cell<number> => {
+  const p = /^\d{1,3}(\.\d)?$/.test(raw) ? Number(raw) : NaN;
+  return p <= 100 ? { value: p } : { error: `"${raw}" is not a percent from 0 to 100 with at most one decimal (e.g. 21.1)` };
+};
+
+const metric = (raw: string): Cell<string> => {
+  try {
+    parseMetric(raw);
+    return { value: raw };
+  } catch (err) {
+    return { error: (err as Error).message };
+  }
 };
 
 const col = (required: boolean, parse: ColumnSpec['parse']): ColumnSpec => ({ required, parse });
@@ -76,6 +102,9 @@ export const FILE_SPECS = {
     parent_code: col(false, unitCode),
     name: col(true, text(300)),
     kind: col(true, oneOf(Object.values(UnitKind))),
+    valid_from: col(false, isoDate),
+    valid_to: col(false, isoDate),
+    successor_code: col(false, unitCode),
   },
   'cadre_categories.csv': {
     code: col(true, (raw) => (CATEGORY_CODE_PATTERN.test(raw) ? { value: raw } : { error: `"${raw}" is not a valid category code (^[A-Z][A-Z0-9_]{0,63}$)` })),
@@ -100,12 +129,26 @@ export const FILE_SPECS = {
     body: col(false, oneOf(STATED_BODIES)),
     kind: col(true, oneOf(Object.values(DocumentKind))),
   },
+  'reported_figures.csv': {
+    unit_code: col(true, unitCode),
+    year: col(true, year),
+    from_month: col(false, month),
+    to_month: col(false, month),
+    metric: col(true, metric),
+    value: col(true, wholeNumber),
+    bound: col(false, oneOf(['EXACT', 'AT_LEAST'] as const)),
+    percent: col(false, percentCell),
+    source: col(true, text(1000)),
+    note: col(false, text(2000)),
+    external_id: col(false, externalId),
+  },
 } satisfies Record<string, Record<string, ColumnSpec>>;
 
 export type FileName = keyof typeof FILE_SPECS;
 /** Files in the order they are validated and written: the tree and the taxonomy before the facts. */
 export const FILE_NAMES = Object.keys(FILE_SPECS) as FileName[];
 export const FACT_FILES = ['campaigns.csv', 'discipline.csv', 'documents.csv'] as const;
+export const REPORTED_FIGURES = 'reported_figures.csv';
 export type FactFile = (typeof FACT_FILES)[number];
 
 /** A parsed row: its line in the file and its cells (null = empty, not stated). */
@@ -116,7 +159,17 @@ export interface ParsedRow {
   invalid: boolean;
 }
 
-export interface UnitRow { line: number; code: string; parentCode: string | null; name: string; kind: UnitKind }
+/** A row of units.csv: one version of a unit, valid over [validFrom, validTo) (null = open). */
+export interface UnitRow {
+  line: number;
+  code: string;
+  parentCode: string | null;
+  name: string;
+  kind: UnitKind;
+  validFrom: string | null;
+  validTo: string | null;
+  successorCode: string | null;
+}
 export interface CategoryRow { line: number; code: string; name: string }
 export interface FactRowBase {
   line: number;
@@ -126,4 +179,21 @@ export interface FactRowBase {
   quantity: number;
   externalId: string | null;
   body: Body | null;
+}
+
+/** A row of reported_figures.csv: a published figure to reconcile with the rollup. */
+export interface ReportedFigureRow {
+  line: number;
+  unitCode: string;
+  year: number;
+  fromMonth: number;
+  toMonth: number;
+  metric: string;
+  value: number;
+  bound: 'EXACT' | 'AT_LEAST';
+  percent: number | null;
+  source: string;
+  note: string | null;
+  externalId: string | null;
+  rowKey: string;
 }

@@ -7,12 +7,14 @@ import path from 'node:path';
 import type { Knex, SqlEntityManager } from '@mikro-orm/postgresql';
 import type { Orm } from '../db';
 import { DatasetInvalidError, sortErrors, type ImportError } from './errors';
-import { FACT_FILES, FILE_NAMES, FILE_SPECS, type FileName, type ParsedRow, type UnitRow } from './files';
+import { FACT_FILES, FILE_NAMES, FILE_SPECS, REPORTED_FIGURES, type FileName, type ParsedRow } from './files';
 import { parseFile } from './parse';
-import { unitsLeavingPartyBuildingTiers, validateDataset, type StoredState } from './validate';
-import { TIER_OF_KIND } from '../org/kinds';
+import { validateDataset, type StoredState, type ValidUnits } from './validate';
+import { TIERS_WITH_PARTY_BUILDING_BOARD, type UnitKind } from '../org/kinds';
+import { placeFact, type Placement } from '../org/history';
+import { openToNull } from '../dates';
 import { pgArray } from '../sql';
-import { writeCategories, writeFacts, writeUnits, type FileCounts } from './write';
+import { idsOfCodes, writeCategories, writeFacts, writeReportedFigures, writeUnits, type FileCounts } from './write';
 
 export { DatasetInvalidError, formatImportError } from './errors';
 export type { ImportError } from './errors';
@@ -55,18 +57,20 @@ export async function importDataset(orm: Orm, dir: string, options: ImportOption
       await trx.raw('select pg_advisory_xact_lock(?)', [IMPORT_LOCK]);
       const stored = await loadStoredState(trx);
       const data = validateDataset(parsed, stored, errors);
-      await checkStoredPartyBuildingFacts(trx, unitsLeavingPartyBuildingTiers(data.units, stored), errors);
+      const replaced = await placeStoredFacts(trx, data.units, stored, errors);
       if (errors.length > 0) throw new DatasetInvalidError(sortErrors(errors));
 
       const report: ImportReport = { dryRun: !!options.dryRun, files: {} };
       if (parsed['cadre_categories.csv']) report.files['cadre_categories.csv'] = await writeCategories(trx, data);
-      if (parsed['units.csv']) report.files['units.csv'] = await writeUnits(trx, data, stored);
-      const unitCodes = new Set(FACT_FILES.flatMap((f) => data.facts[f].map((r) => r.unitCode)));
-      const unitIds = await idsByCode(trx, 'units', [...unitCodes]);
+      if (parsed['units.csv']) report.files['units.csv'] = await writeUnits(trx, data.units, stored);
+      await writePlacements(trx, replaced);
+      const unitCodes = new Set([...FACT_FILES.flatMap((f) => data.facts[f].map((r) => r.unitCode)), ...data.reportedFigures.map((r) => r.unitCode)]);
+      const unitIds = await idsOfCodes(trx, [...unitCodes]);
       const categoryIds = await idsByCode(trx, 'cadre_categories', [...new Set(data.facts['discipline.csv'].flatMap((r) => r.categories))]);
       for (const file of FACT_FILES) {
         if (parsed[file]) report.files[file] = await writeFacts(trx, file, data.facts[file], unitIds, categoryIds);
       }
+      if (parsed[REPORTED_FIGURES]) report.files[REPORTED_FIGURES] = await writeReportedFigures(trx, data.reportedFigures, unitIds);
       if (options.dryRun) throw new DryRunRollback(report);
       return report;
     });
@@ -81,7 +85,7 @@ export async function importDataset(orm: Orm, dir: string, options: ImportOption
   return report;
 }
 
-const ANALYZED_TABLES = ['units', 'cadre_categories', 'campaigns', 'disciplinary_actions', 'disciplinary_action_categories', 'documents'];
+const ANALYZED_TABLES = ['units', 'unit_versions', 'unit_segments', 'cadre_categories', 'campaigns', 'disciplinary_actions', 'disciplinary_action_categories', 'documents', 'reported_figures'];
 
 async function parseDataset(dir: string, errors: ImportError[], options: ImportOptions): Promise<Partial<Record<FileName, ParsedRow[]>>> {
   const parsed: Partial<Record<FileName, ParsedRow[]>> = {};
@@ -108,41 +112,96 @@ async function parseDataset(dir: string, errors: ImportError[], options: ImportO
 }
 
 async function loadStoredState(trx: Knex.Transaction): Promise<StoredState> {
-  const units = await trx.raw(`select u.id, u.code, u.name, u.kind, p.code as parent_code from units u left join units p on p.id = u.parent_id`);
+  const versions = await trx.raw(
+    `select u.id, u.code, s.code as successor_code, v.valid_from::text, v.valid_to::text, p.code as parent_code, v.name, v.kind
+     from units u left join units s on s.id = u.successor_id
+     join unit_versions v on v.unit_id = u.id left join units p on p.id = v.parent_id
+     order by u.id, v.valid_from`,
+  );
   const categories = await trx.raw(`select id, code, name from cadre_categories`);
-  return {
-    units: new Map(units.rows.map((u: any) => [u.code, { id: u.id, parentCode: u.parent_code, name: u.name, kind: u.kind }])),
-    categories: new Map(categories.rows.map((c: any) => [c.code, { id: c.id, name: c.name }])),
-  };
+  const units: StoredState['units'] = new Map();
+  for (const r of versions.rows as Record<string, string | number | null>[]) {
+    const code = r.code as string;
+    if (!units.has(code)) units.set(code, { id: r.id as number, successorCode: r.successor_code as string | null, versions: [] });
+    units.get(code)!.versions.push({
+      from: openToNull(r.valid_from as string),
+      to: openToNull(r.valid_to as string),
+      parentCode: r.parent_code as string | null,
+      name: r.name as string,
+      kind: r.kind as UnitKind,
+    });
+  }
+  return { units, categories: new Map(categories.rows.map((c: any) => [c.code, { id: c.id, name: c.name }])) };
 }
 
-async function idsByCode(trx: Knex.Transaction, table: 'units' | 'cadre_categories', codes: string[]): Promise<Map<string, number>> {
+async function idsByCode(trx: Knex.Transaction, table: 'cadre_categories', codes: string[]): Promise<Map<string, number>> {
   if (codes.length === 0) return new Map();
   const result = await trx.raw(`select id, code from ${table} where code = any(?::text[])`, [pgArray(codes)]);
   return new Map(result.rows.map((r: { id: number; code: string }) => [r.code, r.id]));
 }
 
-/** A unit may not become GRASSROOTS or CELL while stored campaigns or documents name its party-building board. */
-async function checkStoredPartyBuildingFacts(trx: Knex.Transaction, units: UnitRow[], errors: ImportError[]): Promise<void> {
-  if (units.length === 0) return;
-  const result = await trx.raw(
-    `select u.code, sum(n)::int as n from units u join (
-       select unit_id, count(*) as n from campaigns where body = 'PARTY_BUILDING_BOARD' group by unit_id
-       union all
-       select unit_id, count(*) from documents where body = 'PARTY_BUILDING_BOARD' group by unit_id) f on f.unit_id = u.id
-     where u.code = any(?::text[]) group by u.code`,
-    [pgArray(units.map((u) => u.code))],
+const FACT_TABLES = { 'campaigns.csv': 'campaigns', 'discipline.csv': 'disciplinary_actions', 'documents.csv': 'documents' } as const;
+
+/** Stored facts of one unit, year and month (a group that a unit history places together). */
+interface PlacementGroup extends Placement {
+  table: string;
+  unitId: number;
+  year: number;
+  month: number | null;
+}
+
+/**
+ * A new history for a stored unit moves the reference date and tier of its stored facts. Re-places them with the
+ * same rule as new facts; reports (on the unit's first line) facts that would fall outside the unit's life and
+ * party-building-board facts that would land below district tier. Returns the groups whose placement changes.
+ */
+async function placeStoredFacts(trx: Knex.Transaction, units: ValidUnits, stored: StoredState, errors: ImportError[]): Promise<PlacementGroup[]> {
+  const storedIds = [...units.given.keys()].map((code) => stored.units.get(code)?.id).filter((id): id is number => id !== undefined);
+  if (storedIds.length === 0) return [];
+  const codeOf = new Map([...stored.units].map(([code, u]) => [u.id, code]));
+  const firstLine = new Map<string, number>();
+  for (const r of units.rows) if (!firstLine.has(r.code)) firstLine.set(r.code, r.line);
+  const groups = await trx.raw(
+    Object.entries(FACT_TABLES)
+      .map(
+        ([file, table]) => `select '${file}' as file, '${table}' as table, unit_id, year, month, ref_date::text, tier, count(*)::int as n,
+          bool_or(body is not distinct from 'PARTY_BUILDING_BOARD') as board
+        from ${table} where unit_id = any(?::int[]) group by unit_id, year, month, ref_date, tier`,
+      )
+      .join(' union all '),
+    Object.keys(FACT_TABLES).map(() => pgArray(storedIds)),
   );
-  const stored = new Map<string, number>(result.rows.map((r: { code: string; n: number }) => [r.code, r.n]));
-  for (const u of units) {
-    const n = stored.get(u.code);
-    if (n) {
+  const changed: PlacementGroup[] = [];
+  for (const g of groups.rows as { file: string; table: string; unit_id: number; year: number; month: number | null; ref_date: string; tier: string; n: number; board: boolean }[]) {
+    const code = codeOf.get(g.unit_id)!;
+    const placement = placeFact(units.merged.get(code)!.versions, g.year, g.month);
+    const when = g.month === null ? `${g.year}` : `${g.year}-${String(g.month).padStart(2, '0')}`;
+    const rows = `${g.n} stored ${g.file} row${g.n === 1 ? '' : 's'} of ${when}`;
+    if (!placement) {
+      errors.push({ file: 'units.csv', line: firstLine.get(code), message: `the history given for "${code}" leaves ${rows} outside the unit's life` });
+    } else if (g.board && !TIERS_WITH_PARTY_BUILDING_BOARD.has(placement.tier)) {
       errors.push({
         file: 'units.csv',
-        line: u.line,
+        line: firstLine.get(code),
         column: 'kind',
-        message: `${u.kind} is ${TIER_OF_KIND[u.kind]} tier, where there is no party-building board, but ${n} stored campaign or document row${n === 1 ? ' names' : 's name'} the party-building board of "${u.code}"`,
+        message: `"${code}" would be ${placement.tier} tier on ${placement.refDate}, where there is no party-building board, but ${rows} ${g.n === 1 ? 'names' : 'name'} its party-building board`,
       });
+    } else if (placement.refDate !== g.ref_date || placement.tier !== g.tier) {
+      changed.push({ table: g.table, unitId: g.unit_id, year: g.year, month: g.month, ...placement });
     }
+  }
+  return changed;
+}
+
+async function writePlacements(trx: Knex.Transaction, groups: PlacementGroup[]): Promise<void> {
+  for (const table of Object.values(FACT_TABLES)) {
+    const mine = groups.filter((g) => g.table === table);
+    if (mine.length === 0) continue;
+    await trx.raw(
+      `update ${table} f set ref_date = v.ref_date, tier = v.tier
+       from unnest(?::int[], ?::smallint[], ?::smallint[], ?::date[], ?::text[]) as v(unit_id, year, month, ref_date, tier)
+       where f.unit_id = v.unit_id and f.year = v.year and f.month is not distinct from v.month`,
+      [mine.map((g) => g.unitId), mine.map((g) => g.year), mine.map((g) => g.month), mine.map((g) => g.refDate), mine.map((g) => g.tier)].map((a) => pgArray(a)),
+    );
   }
 }

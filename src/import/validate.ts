@@ -1,16 +1,27 @@
 /**
  * Cross-row and cross-file rules, checked against the rows of the dataset and what is already stored:
- * duplicate codes and keys, unknown units, parents and categories, cycles in the tree, forms allowed per subject,
- * categories on members only, and where a party-building board may act.
+ * duplicate keys, unknown units, parents and categories; unit histories (overlapping versions, parents that do not
+ * exist over a whole version, successors, cycles on any day); facts inside their unit's life; forms allowed per
+ * subject, categories on members only, and where a party-building board may act (on the fact's reference date).
  */
-import { TIER_OF_KIND, TIERS_WITH_PARTY_BUILDING_BOARD, type UnitKind } from '../org/kinds';
+import { TIERS_WITH_PARTY_BUILDING_BOARD, type Tier } from '../org/kinds';
+import { covers, placeFact, versionOn, type Version } from '../org/history';
+import { formatInterval, overlaps } from '../dates';
 import { Body, FORMS_BY_SUBJECT, Subject, type DisciplineForm } from '../facts/enums';
 import type { ImportError } from './errors';
-import type { CategoryRow, FactFile, FactRowBase, ParsedRow, UnitRow } from './files';
+import type { CategoryRow, FactFile, FactRowBase, ParsedRow, ReportedFigureRow, UnitRow } from './files';
+import { parseMetric } from '../reconcile/metrics';
+import { periodBounds, addDays } from '../dates';
 
-/** What is stored before the import: units by code and category codes. */
+/** A unit's whole history: its versions sorted by start, and the successor named on its last one. */
+export interface UnitHistory {
+  successorCode: string | null;
+  versions: Version[];
+}
+
+/** What is stored before the import: unit histories by code, and category codes. */
 export interface StoredState {
-  units: Map<string, { id: number; parentCode: string | null; name: string; kind: UnitKind }>;
+  units: Map<string, UnitHistory & { id: number }>;
   categories: Map<string, { id: number; name: string }>;
 }
 
@@ -20,12 +31,24 @@ export interface FactRow extends FactRowBase {
   /** The file's other columns, by database column name (activity, origin, status, subject, form, kind). */
   extra: Record<string, string | null>;
   categories: string[];
+  /** Where the fact is placed in the tree (src/org/history.ts). */
+  refDate: string;
+  tier: Tier;
+}
+
+export interface ValidUnits {
+  rows: UnitRow[];
+  /** The history of every code the file names, as the file gives it (it replaces the stored one). */
+  given: Map<string, UnitHistory>;
+  /** Every unit's history as it will be after the import. */
+  merged: Map<string, UnitHistory>;
 }
 
 export interface ValidDataset {
-  units: UnitRow[];
+  units: ValidUnits;
   categories: CategoryRow[];
   facts: Record<FactFile, FactRow[]>;
+  reportedFigures: ReportedFigureRow[];
 }
 
 type Fail = (file: string, line: number | undefined, message: string, column?: string) => void;
@@ -34,17 +57,14 @@ export function validateDataset(parsed: Partial<Record<string, ParsedRow[]>>, st
   const fail: Fail = (file, line, message, column) => errors.push({ file, line, column, message });
   const units = validateUnits(parsed['units.csv'] ?? [], stored, fail);
   const categories = validateCategories(parsed['cadre_categories.csv'] ?? [], fail);
-
-  // Unit kinds as they will be after the import: the file's rows override what is stored.
-  const kindOf = new Map<string, UnitKind>([...stored.units].map(([code, u]) => [code, u.kind]));
-  for (const u of units) kindOf.set(u.code, u.kind);
   const categoryCodes = new Set([...stored.categories.keys(), ...categories.map((c) => c.code)]);
 
   const facts = {} as Record<FactFile, FactRow[]>;
   for (const file of ['campaigns.csv', 'discipline.csv', 'documents.csv'] as const) {
-    facts[file] = validateFacts(file, parsed[file] ?? [], kindOf, categoryCodes, fail);
+    facts[file] = validateFacts(file, parsed[file] ?? [], units.merged, categoryCodes, fail);
   }
-  return { units, categories, facts };
+  const reportedFigures = validateReportedFigures(parsed['reported_figures.csv'] ?? [], units.merged, categoryCodes, fail);
+  return { units, categories, facts, reportedFigures };
 }
 
 /** Reports a row whose key was already seen in the same file, naming both lines. */
@@ -61,46 +81,149 @@ function duplicateChecker(file: string, what: string, fail: Fail) {
   };
 }
 
-function validateUnits(rows: ParsedRow[], stored: StoredState, fail: Fail): UnitRow[] {
-  const file = 'units.csv';
-  const isDuplicate = duplicateChecker(file, 'unit code', fail);
-  const units: UnitRow[] = [];
-  for (const { line, values, invalid } of rows) {
+const UNITS = 'units.csv';
+
+function validateUnits(parsed: ParsedRow[], stored: StoredState, fail: Fail): ValidUnits {
+  const rows: UnitRow[] = [];
+  for (const { line, values, invalid } of parsed) {
     if (invalid) continue;
-    const code = values.code as string;
-    if (isDuplicate(code, line, `"${code}"`)) continue;
-    units.push({ line, code, parentCode: (values.parent_code as string | null) ?? null, name: values.name as string, kind: values.kind as UnitKind });
+    const row: UnitRow = {
+      line,
+      code: values.code as string,
+      parentCode: (values.parent_code as string | null) ?? null,
+      name: values.name as string,
+      kind: values.kind as UnitRow['kind'],
+      validFrom: (values.valid_from as string | null) ?? null,
+      validTo: (values.valid_to as string | null) ?? null,
+      successorCode: (values.successor_code as string | null) ?? null,
+    };
+    if (row.validFrom !== null && row.validTo !== null && row.validFrom >= row.validTo) {
+      fail(UNITS, line, `${row.validTo} is not after valid_from ${row.validFrom} (valid_to is the first day the row no longer holds)`, 'valid_to');
+      continue;
+    }
+    if (row.parentCode === row.code) {
+      fail(UNITS, line, `"${row.code}" cannot be its own parent`, 'parent_code');
+      continue;
+    }
+    rows.push(row);
   }
-  // The tree after the import: stored parents, overridden by the file's rows.
-  const parentOf = new Map<string, string | null>([...stored.units].map(([code, u]) => [code, u.parentCode]));
-  for (const u of units) parentOf.set(u.code, u.parentCode);
-  const lineOf = new Map(units.map((u) => [u.code, u.line]));
-  for (const u of units) {
-    if (u.parentCode !== null && !parentOf.has(u.parentCode)) {
-      fail(file, u.line, `unknown parent unit "${u.parentCode}" (not in units.csv and not stored)`, 'parent_code');
+
+  // Each code's rows in the file form its history: sorted by start, without overlaps.
+  const rowsOf = new Map<string, UnitRow[]>();
+  for (const row of rows) rowsOf.set(row.code, [...(rowsOf.get(row.code) ?? []), row]);
+  const given = new Map<string, UnitHistory>();
+  for (const [code, list] of rowsOf) {
+    const sorted = [...list].sort((a, b) => (a.validFrom ?? '') .localeCompare(b.validFrom ?? '') || a.line - b.line);
+    const iv = (r: UnitRow) => ({ from: r.validFrom, to: r.validTo });
+    for (let i = 1; i < sorted.length; i++) {
+      const [a, b] = [sorted[i - 1], sorted[i]];
+      if (overlaps(iv(a), iv(b))) {
+        const [early, late] = a.line < b.line ? [a, b] : [b, a];
+        if (a.validFrom === b.validFrom && a.validTo === b.validTo) {
+          fail(UNITS, late.line, `duplicate unit code "${code}"${a.validFrom || a.validTo ? ` for ${formatInterval(iv(a))}` : ''}: same as line ${early.line}`);
+          continue;
+        }
+        fail(UNITS, late.line, `"${code}" (${formatInterval(iv(late))}) overlaps its row on line ${early.line} (${formatInterval(iv(early))})`);
+      }
+    }
+    const last = sorted[sorted.length - 1];
+    for (const r of sorted) {
+      if (r.successorCode === null) continue;
+      if (r !== last) fail(UNITS, r.line, `only the row that ends "${code}"'s history (its latest) may name a successor`, 'successor_code');
+      else if (r.validTo === null) fail(UNITS, r.line, `a successor takes over when "${code}" ends, but this row has no valid_to`, 'successor_code');
+      else if (r.successorCode === code) fail(UNITS, r.line, `"${code}" cannot be its own successor`, 'successor_code');
+    }
+    given.set(code, {
+      successorCode: last.successorCode,
+      versions: sorted.map((r) => ({ from: r.validFrom, to: r.validTo, parentCode: r.parentCode, name: r.name, kind: r.kind })),
+    });
+  }
+  const merged = new Map<string, UnitHistory>([...stored.units, ...given]);
+
+  for (const row of rows) {
+    if (row.parentCode !== null) {
+      const parent = merged.get(row.parentCode);
+      const interval = { from: row.validFrom, to: row.validTo };
+      if (!parent) {
+        fail(UNITS, row.line, `unknown parent unit "${row.parentCode}" (not in units.csv and not stored)`, 'parent_code');
+      } else if (!covers(parent.versions, interval)) {
+        fail(UNITS, row.line, `parent "${row.parentCode}" does not exist over the whole of this row (${formatInterval(interval)}); it exists ${lifeOf(parent)}`, 'parent_code');
+      }
+    }
+    if (row.successorCode !== null && row.validTo !== null && row.successorCode !== row.code) {
+      const successor = merged.get(row.successorCode);
+      if (!successor) {
+        fail(UNITS, row.line, `unknown successor unit "${row.successorCode}" (not in units.csv and not stored)`, 'successor_code');
+      } else if (!versionOn(successor.versions, row.validTo)) {
+        fail(UNITS, row.line, `successor "${row.successorCode}" does not exist on ${row.validTo}, the day "${row.code}" ends; it exists ${lifeOf(successor)}`, 'successor_code');
+      }
     }
   }
-  // Cycles: walk up from every unit of the file; report each cycle once, on its first line in the file.
+  const firstLine = new Map<string, number>();
+  for (const row of rows) if (!firstLine.has(row.code) || row.line < firstLine.get(row.code)!) firstLine.set(row.code, row.line);
+  reportSuccessorCycles(given, merged, firstLine, fail);
+  reportParentCycles(given, merged, firstLine, fail);
+  return { rows, given, merged };
+}
+
+function lifeOf(history: UnitHistory): string {
+  return history.versions.map(formatInterval).join(', ');
+}
+
+/** Reports each cycle once, on the first line in the file of any of its codes: `cycle T.A → T.B → T.A`. */
+function cycleReporter(firstLine: Map<string, number>, fail: Fail) {
   const reported = new Set<string>();
-  for (const u of units) {
-    const path: string[] = [];
-    const onPath = new Set<string>();
-    let code: string | null = u.code;
-    while (code !== null && parentOf.has(code) && !onPath.has(code)) {
-      path.push(code);
-      onPath.add(code);
-      code = parentOf.get(code) ?? null;
-    }
-    if (code === null || !onPath.has(code)) continue;
-    const cycle = path.slice(path.indexOf(code));
-    const id = [...cycle].sort().join('|');
-    if (reported.has(id)) continue;
+  return (cycle: string[], what: string) => {
+    const id = [...cycle].sort().join('|') + what;
+    if (reported.has(id)) return;
     reported.add(id);
-    const start = cycle.reduce((a, b) => ((lineOf.get(a) ?? Infinity) <= (lineOf.get(b) ?? Infinity) ? a : b));
+    const start = cycle.reduce((a, b) => ((firstLine.get(a) ?? Infinity) <= (firstLine.get(b) ?? Infinity) ? a : b));
     const ordered = [...cycle.slice(cycle.indexOf(start)), ...cycle.slice(0, cycle.indexOf(start)), start];
-    fail(file, lineOf.get(start), `cycle ${ordered.join(' → ')}`);
+    fail(UNITS, firstLine.get(start), `${what} ${ordered.join(' → ')}`.trim());
+  };
+}
+
+/** Follows `next` from `code`; returns the cycle it runs into, if any. */
+function findCycle(code: string, next: (code: string) => string | null | undefined): string[] | null {
+  const path: string[] = [];
+  const onPath = new Set<string>();
+  let current: string | null | undefined = code;
+  while (current != null && !onPath.has(current)) {
+    path.push(current);
+    onPath.add(current);
+    current = next(current);
   }
-  return units;
+  return current != null ? path.slice(path.indexOf(current)) : null;
+}
+
+function reportSuccessorCycles(given: Map<string, UnitHistory>, merged: Map<string, UnitHistory>, firstLine: Map<string, number>, fail: Fail) {
+  const report = cycleReporter(firstLine, fail);
+  for (const code of given.keys()) {
+    const cycle = findCycle(code, (c) => merged.get(c)?.successorCode);
+    if (cycle) report(cycle, 'successor cycle');
+  }
+}
+
+/**
+ * The tree has a cycle on some day if following parents on that day loops. The tree only changes on the days a
+ * version starts or ends, so those days (and the open start) are the only ones to check; the stored tree is
+ * acyclic, so only walks from the file's codes can find one.
+ */
+function reportParentCycles(given: Map<string, UnitHistory>, merged: Map<string, UnitHistory>, firstLine: Map<string, number>, fail: Fail) {
+  const report = cycleReporter(firstLine, fail);
+  const days = new Set<string | null>([null]);
+  for (const h of given.values()) for (const v of h.versions) for (const d of [v.from, v.to]) if (d !== null) days.add(d);
+  for (const day of days) {
+    const parentOn = (code: string) => {
+      const versions = merged.get(code)?.versions ?? [];
+      const v = day === null ? (versions[0]?.from === null ? versions[0] : undefined) : versionOn(versions, day);
+      return v?.parentCode;
+    };
+    for (const code of given.keys()) {
+      const cycle = findCycle(code, parentOn);
+      if (cycle) report(cycle, day === null ? 'cycle' : `cycle on ${day}:`);
+    }
+  }
 }
 
 function validateCategories(rows: ParsedRow[], fail: Fail): CategoryRow[] {
@@ -123,7 +246,7 @@ const EXTRA_COLUMNS: Record<FactFile, string[]> = {
 function validateFacts(
   file: FactFile,
   rows: ParsedRow[],
-  kindOf: Map<string, UnitKind>,
+  histories: Map<string, UnitHistory>,
   categoryCodes: Set<string>,
   fail: Fail,
 ): FactRow[] {
@@ -137,13 +260,20 @@ function validateFacts(
     };
     const unitCode = values.unit_code as string | null;
     const body = values.body as Body | null;
-    const kind = unitCode !== null ? kindOf.get(unitCode) : undefined;
-    if (unitCode !== null && kind === undefined) rowFail(`unknown unit "${unitCode}" (not in units.csv and not stored)`, 'unit_code');
+    const history = unitCode !== null ? histories.get(unitCode) : undefined;
+    if (unitCode !== null && history === undefined) rowFail(`unknown unit "${unitCode}" (not in units.csv and not stored)`, 'unit_code');
+    const year = values.year as number | null;
+    const month = (values.month as number | null) ?? null;
+    const placement = history && year !== null ? placeFact(history.versions, year, month) : undefined;
+    if (history && year !== null && !placement) {
+      const when = month === null ? `${year}` : `${year}-${String(month).padStart(2, '0')}`;
+      rowFail(`unit "${unitCode}" did not exist on any day of ${when}; it exists ${lifeOf(history)}`, month === null ? 'year' : 'month');
+    }
 
     if (body === Body.PARTY_BUILDING_BOARD) {
       if (file === 'discipline.csv') rowFail('a party-building board (PARTY_BUILDING_BOARD) cannot impose discipline', 'body');
-      else if (kind !== undefined && !TIERS_WITH_PARTY_BUILDING_BOARD.has(TIER_OF_KIND[kind])) {
-        rowFail(`a party-building board exists only at CENTRAL, PROVINCIAL or DISTRICT tier; unit "${unitCode}" is ${TIER_OF_KIND[kind]}`, 'body');
+      else if (placement && !TIERS_WITH_PARTY_BUILDING_BOARD.has(placement.tier)) {
+        rowFail(`a party-building board exists only at CENTRAL, PROVINCIAL or DISTRICT tier; unit "${unitCode}" is ${placement.tier} on ${placement.refDate}`, 'body');
       }
     }
     let categories: string[] = [];
@@ -176,22 +306,64 @@ function validateFacts(
     const rowKey = externalId !== null ? `x:${externalId}` : `k:${JSON.stringify([base.unitCode, base.year, base.month, base.body, base.quantity, extra, categories])}`;
     const label = externalId !== null ? `(external_id "${externalId}")` : '(same values in every column)';
     if (isDuplicate(rowKey, line, label) || rejected) continue;
-    facts.push({ line, ...base, externalId, rowKey, extra, categories });
+    facts.push({ line, ...base, externalId, rowKey, extra, categories, refDate: placement!.refDate, tier: placement!.tier });
   }
   return facts;
 }
 
-/**
- * Units of the file whose new kind puts them below the district tier while their stored kind did not: stored
- * party-building-board facts of theirs would become impossible, so the caller checks the database for them.
- */
-export function unitsLeavingPartyBuildingTiers(units: UnitRow[], stored: StoredState): UnitRow[] {
-  return units.filter((u) => {
-    const before = stored.units.get(u.code);
-    return (
-      before !== undefined &&
-      TIERS_WITH_PARTY_BUILDING_BOARD.has(TIER_OF_KIND[before.kind]) &&
-      !TIERS_WITH_PARTY_BUILDING_BOARD.has(TIER_OF_KIND[u.kind])
-    );
-  });
+function validateReportedFigures(
+  rows: ParsedRow[],
+  histories: Map<string, UnitHistory>,
+  categoryCodes: Set<string>,
+  fail: Fail,
+): ReportedFigureRow[] {
+  const file = 'reported_figures.csv';
+  const isDuplicate = duplicateChecker(file, 'row', fail);
+  const figures: ReportedFigureRow[] = [];
+  for (const { line, values, invalid } of rows) {
+    let rejected = false;
+    const rowFail = (message: string, column?: string) => {
+      rejected = true;
+      fail(file, line, message, column);
+    };
+    const unitCode = values.unit_code as string | null;
+    const year = values.year as number | null;
+    const fromMonth = (values.from_month as number | null) ?? 1;
+    const toMonth = (values.to_month as number | null) ?? 12;
+    const metricCode = values.metric as string | null;
+    const percent = (values.percent as number | null) ?? null;
+    if (fromMonth > toMonth) rowFail(`${toMonth} is before from_month ${fromMonth}`, 'to_month');
+    const history = unitCode !== null ? histories.get(unitCode) : undefined;
+    if (unitCode !== null && !history) rowFail(`unknown unit "${unitCode}" (not in units.csv and not stored)`, 'unit_code');
+    if (history && year !== null && fromMonth <= toMonth) {
+      const period = { from: periodBounds(year, fromMonth).first, to: addDays(periodBounds(year, toMonth).last, 1) };
+      if (!history.versions.some((v) => overlaps(v, period))) {
+        rowFail(`unit "${unitCode}" did not exist in ${year}, months ${fromMonth}–${toMonth}; it exists ${lifeOf(history)}`, 'year');
+      }
+    }
+    if (metricCode !== null) {
+      const metric = parseMetric(metricCode);
+      if (metric.category !== undefined && !categoryCodes.has(metric.category)) rowFail(`unknown cadre category "${metric.category}"`, 'metric');
+      if (percent !== null && !metric.hasPercent) rowFail(`a percent is given only for a .CATEGORY. metric (the category's share of the members)`, 'percent');
+    }
+    if (invalid) continue;
+    const base = {
+      unitCode: unitCode!,
+      year: year!,
+      fromMonth,
+      toMonth,
+      metric: metricCode!,
+      value: values.value as number,
+      bound: ((values.bound as string | null) ?? 'EXACT') as ReportedFigureRow['bound'],
+      percent,
+      source: values.source as string,
+      note: (values.note as string | null) ?? null,
+    };
+    const externalId = (values.external_id as string | null) ?? null;
+    const rowKey = externalId !== null ? `x:${externalId}` : `k:${JSON.stringify(base)}`;
+    const label = externalId !== null ? `(external_id "${externalId}")` : '(same values in every column)';
+    if (isDuplicate(rowKey, line, label) || rejected) continue;
+    figures.push({ line, ...base, externalId, rowKey });
+  }
+  return figures;
 }

@@ -1,19 +1,23 @@
 /**
- * Writes a validated dataset in one transaction: categories, units (then every path that changed), facts.
+ * Writes a validated dataset in one transaction: categories, unit histories (then the tree's segments), facts.
  * Upserts by natural key so that a re-import never doubles a figure, and counts per file what was
  * created, updated and left unchanged.
  */
 import type { Knex } from '@mikro-orm/postgresql';
 import { TIER_OF_KIND } from '../org/kinds';
 import { pgArray } from '../sql';
-import type { FactFile } from './files';
-import type { FactRow, StoredState, ValidDataset } from './validate';
+import type { FactFile, ReportedFigureRow } from './files';
+import { OPEN_END, OPEN_START } from '../dates';
+import type { Version } from '../org/history';
+import type { FactRow, StoredState, ValidDataset, ValidUnits } from './validate';
 
 export interface FileCounts {
   rows: number;
   created: number;
   updated: number;
   unchanged: number;
+  /** units.csv only: stored versions that the file's histories no longer have. */
+  removed?: number;
 }
 
 /** PostgreSQL allows 65,535 parameters per statement; stay well below it. */
@@ -46,41 +50,101 @@ export async function writeCategories(trx: Knex.Transaction, data: ValidDataset)
   return counts;
 }
 
-export async function writeUnits(trx: Knex.Transaction, data: ValidDataset, stored: StoredState): Promise<FileCounts> {
-  const counts: FileCounts = { rows: data.units.length, created: 0, updated: 0, unchanged: 0 };
-  const changed = data.units.filter((u) => {
-    const before = stored.units.get(u.code);
-    if (!before) return (counts.created++, true);
-    if (before.name === u.name && before.kind === u.kind && before.parentCode === u.parentCode) return (counts.unchanged++, false);
-    return (counts.updated++, true);
-  });
-  if (changed.length === 0) return counts;
-  for (const chunk of chunks(changed, 4)) {
-    await trx.raw(
-      `insert into units (code, name, kind, tier) values ${valuesClause(chunk.length, 4)}
-       on conflict (code) do update set name = excluded.name, kind = excluded.kind, tier = excluded.tier`,
-      chunk.flatMap((u) => [u.code, u.name, u.kind, TIER_OF_KIND[u.kind]]),
-    );
+/** Stored versions with the same start and the same values as a given row count as unchanged. */
+function sameVersion(a: Version, b: Version): boolean {
+  return a.from === b.from && a.to === b.to && a.parentCode === b.parentCode && a.name === b.name && a.kind === b.kind;
+}
+
+/**
+ * Writes the histories the file gives: each replaces the stored history of its code. Counts rows as created
+ * (no stored version starts that day), updated or unchanged, and `removed` stored versions the file no longer
+ * has. Returns the counts and whether any unit changed (then the segments are recomputed).
+ */
+export async function writeUnits(trx: Knex.Transaction, units: ValidUnits, stored: StoredState): Promise<FileCounts> {
+  const counts: FileCounts = { rows: units.rows.length, created: 0, updated: 0, unchanged: 0, removed: 0 };
+  const changedCodes: string[] = [];
+  for (const [code, history] of units.given) {
+    const before = stored.units.get(code);
+    const beforeVersions = before?.versions ?? [];
+    for (const v of history.versions) {
+      const match = beforeVersions.find((b) => b.from === v.from);
+      if (!match) counts.created++;
+      else if (sameVersion(match, v)) counts.unchanged++;
+      else counts.updated++;
+    }
+    counts.removed! += beforeVersions.filter((b) => !history.versions.some((v) => v.from === b.from)).length;
+    const same =
+      before !== undefined &&
+      before.successorCode === history.successorCode &&
+      beforeVersions.length === history.versions.length &&
+      beforeVersions.every((b, i) => sameVersion(b, history.versions[i]));
+    if (!same) changedCodes.push(code);
   }
-  for (const chunk of chunks(changed, 2)) {
-    await trx.raw(
-      `update units set parent_id = p.id
-       from (values ${valuesClause(chunk.length, 2, ['text', 'text'])}) as v(code, parent_code)
-       left join units p on p.code = v.parent_code
-       where units.code = v.code and units.parent_id is distinct from p.id`,
-      chunk.flatMap((u) => [u.code, u.parentCode]),
-    );
+  if (changedCodes.length === 0) return counts;
+
+  await trx.raw(`insert into units (code) select unnest(?::text[]) on conflict (code) do nothing`, [pgArray(changedCodes)]);
+  const referenced = new Set(changedCodes);
+  for (const code of changedCodes) {
+    const h = units.given.get(code)!;
+    if (h.successorCode) referenced.add(h.successorCode);
+    for (const v of h.versions) if (v.parentCode) referenced.add(v.parentCode);
   }
-  // Recompute materialized paths and depths from the roots; only rows whose path changed are written.
-  await trx.raw(
-    `with recursive t(id, path, depth) as (
-       select id, text2ltree(id::text), 0 from units where parent_id is null
-       union all
-       select u.id, t.path || u.id::text, t.depth + 1 from units u join t on u.parent_id = t.id)
-     update units set path = t.path, depth = t.depth from t
-     where units.id = t.id and (units.path <> t.path or units.depth <> t.depth)`,
+  const ids = await idsOfCodes(trx, [...referenced]);
+  const changedIds = changedCodes.map((c) => ids.get(c)!);
+  await trx.raw(`delete from unit_versions where unit_id = any(?::int[])`, [pgArray(changedIds)]);
+  const versions = changedCodes.flatMap((code) =>
+    units.given.get(code)!.versions.map((v) => [ids.get(code)!, v.from ?? OPEN_START, v.to ?? OPEN_END, v.parentCode ? ids.get(v.parentCode)! : null, v.name, v.kind, TIER_OF_KIND[v.kind]]),
   );
+  for (const chunk of chunks(versions, 7)) {
+    await trx.raw(
+      `insert into unit_versions (unit_id, valid_from, valid_to, parent_id, name, kind, tier)
+       values ${valuesClause(chunk.length, 7, ['int', 'date', 'date', 'int', 'text', 'text', 'text'])}`,
+      chunk.flat(),
+    );
+  }
+  for (const chunk of chunks(changedCodes, 2)) {
+    await trx.raw(
+      `update units set successor_id = s.id
+       from (values ${valuesClause(chunk.length, 2, ['text', 'text'])}) as v(code, successor_code)
+       left join units s on s.code = v.successor_code
+       where units.code = v.code and units.successor_id is distinct from s.id`,
+      chunk.flatMap((code) => [code, units.given.get(code)!.successorCode]),
+    );
+  }
+  await recomputeSegments(trx);
   return counts;
+}
+
+/**
+ * Rewrites unit_segments from the versions: a root's segments are its versions; a child's are its versions cut
+ * by its parent's segments, with the parent's path extended by the child's id. Only rows that differ are
+ * deleted or inserted. Terminates because the import refuses cycles on every day (and depth is capped anyway).
+ */
+async function recomputeSegments(trx: Knex.Transaction): Promise<void> {
+  const computed = `with recursive s(unit_id, valid_from, valid_to, path, depth) as (
+      select unit_id, valid_from, valid_to, text2ltree(unit_id::text), 0 from unit_versions where parent_id is null
+      union all
+      select v.unit_id, greatest(v.valid_from, s.valid_from), least(v.valid_to, s.valid_to), s.path || v.unit_id::text, s.depth + 1
+      from unit_versions v join s on s.unit_id = v.parent_id and s.valid_from < v.valid_to and v.valid_from < s.valid_to
+      where s.depth < 64)
+    select * from s`;
+  await trx.raw(`create temporary table computed_segments on commit drop as ${computed}`);
+  await trx.raw(
+    `delete from unit_segments t where not exists (
+       select 1 from computed_segments c where (c.unit_id, c.valid_from, c.valid_to, c.path, c.depth) = (t.unit_id, t.valid_from, t.valid_to, t.path, t.depth))`,
+  );
+  await trx.raw(
+    `insert into unit_segments (unit_id, valid_from, valid_to, path, depth)
+     select * from computed_segments c where not exists (
+       select 1 from unit_segments t where (c.unit_id, c.valid_from, c.valid_to, c.path, c.depth) = (t.unit_id, t.valid_from, t.valid_to, t.path, t.depth))`,
+  );
+  await trx.raw(`drop table computed_segments`);
+}
+
+export async function idsOfCodes(trx: Knex.Transaction, codes: string[]): Promise<Map<string, number>> {
+  if (codes.length === 0) return new Map();
+  const result = await trx.raw(`select id, code from units where code = any(?::text[])`, [pgArray(codes)]);
+  return new Map(result.rows.map((r: { id: number; code: string }) => [r.code, r.id]));
 }
 
 const FACT_TABLES: Record<FactFile, { table: string; extra: string[] }> = {
@@ -98,9 +162,9 @@ export async function writeFacts(
 ): Promise<FileCounts> {
   const counts: FileCounts = { rows: rows.length, created: 0, updated: 0, unchanged: 0 };
   const { table, extra } = FACT_TABLES[file];
-  const columns = ['unit_id', 'year', 'month', 'body', 'quantity', 'external_id', 'row_key', ...extra];
+  const columns = ['unit_id', 'year', 'month', 'body', 'quantity', 'external_id', 'row_key', 'ref_date', 'tier', ...extra];
   const compared = columns.filter((c) => c !== 'row_key');
-  const casts = ['int', 'smallint', 'smallint', 'text', 'int', 'text', 'text', ...extra.map(() => 'text')];
+  const casts = ['int', 'smallint', 'smallint', 'text', 'int', 'text', 'text', 'date', 'text', ...extra.map(() => 'text')];
   for (const chunk of chunks(rows, columns.length)) {
     const params = chunk.flatMap((r) => [
       unitIds.get(r.unitCode)!,
@@ -110,6 +174,8 @@ export async function writeFacts(
       r.quantity,
       r.externalId,
       r.rowKey,
+      r.refDate,
+      r.tier,
       ...extra.map((c) => (c === 'categories_key' ? r.categories.join(';') : r.extra[c])),
     ]);
     const result = await trx.raw(
@@ -146,4 +212,24 @@ async function writeCategoryLinks(
       part.flat(),
     );
   }
+}
+
+/** Upserts published figures by row key, like facts. */
+export async function writeReportedFigures(trx: Knex.Transaction, rows: ReportedFigureRow[], unitIds: Map<string, number>): Promise<FileCounts> {
+  const counts: FileCounts = { rows: rows.length, created: 0, updated: 0, unchanged: 0 };
+  const columns = ['unit_id', 'year', 'from_month', 'to_month', 'metric', 'value', 'bound', 'percent', 'source', 'note', 'external_id', 'row_key'];
+  const casts = ['int', 'smallint', 'smallint', 'smallint', 'text', 'bigint', 'text', 'numeric', 'text', 'text', 'text', 'text'];
+  const compared = columns.filter((c) => c !== 'row_key');
+  for (const chunk of chunks(rows, columns.length)) {
+    const result = await trx.raw(
+      `insert into reported_figures (${columns.join(', ')}) values ${valuesClause(chunk.length, columns.length, casts)}
+       on conflict (row_key) do update set ${compared.map((c) => `${c} = excluded.${c}`).join(', ')}
+       where (${compared.map((c) => `reported_figures.${c}`).join(', ')}) is distinct from (${compared.map((c) => `excluded.${c}`).join(', ')})
+       returning (xmax = 0) as inserted`,
+      chunk.flatMap((r) => [unitIds.get(r.unitCode)!, r.year, r.fromMonth, r.toMonth, r.metric, r.value, r.bound, r.percent, r.source, r.note, r.externalId, r.rowKey]),
+    );
+    for (const row of result.rows as { inserted: boolean }[]) row.inserted ? counts.created++ : counts.updated++;
+  }
+  counts.unchanged = counts.rows - counts.created - counts.updated;
+  return counts;
 }

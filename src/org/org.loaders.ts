@@ -1,59 +1,71 @@
 /**
- * Per-request batch loaders over the tree. Each loader answers a whole level of a query in one statement:
- * children of every parent asked for, descendant counts of every unit asked for, units by id or code.
+ * Per-request batch loaders over the tree. Each loader answers a whole level of a query in one statement per day
+ * asked for: units, children and descendant counts as they were on a day, versions of units, units by code.
+ * Keys of the day-dependent loaders are "day|id".
  */
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/core';
-import { Unit } from './unit.entity';
 import { sortByCode } from '../order';
-import { pgArray } from '../sql';
+import { childrenOn, defaultDay, descendantCountsOn, unitsOn, versionsOf, type UnitView, type VersionRow } from './tree';
 
 export interface OrgLoaders {
-  unitById: DataLoader<number, Unit | null>;
-  unitByCode: DataLoader<string, Unit | null>;
-  childrenOf: DataLoader<number, Unit[]>;
-  descendantCount: DataLoader<number, number>;
+  /** A unit as it was on a day, or null when it did not exist that day. */
+  unitOn(id: number, day: string): Promise<UnitView | null>;
+  childrenOn(id: number, day: string): Promise<UnitView[]>;
+  descendantCountOn(id: number, day: string): Promise<number>;
+  /** Every version of a unit, sorted by start. */
+  versions: DataLoader<number, VersionRow[]>;
+  /** A unit's id by code, or null. */
+  idByCode: DataLoader<string, number | null>;
+}
+
+/** Groups "day|id" keys by day and answers each day's ids with one call. */
+function byDay<T>(fetch: (day: string, ids: number[]) => Promise<Map<number, T>>, missing: T) {
+  return new DataLoader<string, T>(async (keys) => {
+    const days = new Map<string, number[]>();
+    for (const key of keys) {
+      const [day, id] = key.split('|');
+      days.set(day, [...(days.get(day) ?? []), Number(id)]);
+    }
+    const results = new Map<string, T>();
+    for (const [day, ids] of days) {
+      for (const [id, value] of await fetch(day, ids)) results.set(`${day}|${id}`, value);
+    }
+    return keys.map((k) => results.get(k) ?? missing);
+  });
 }
 
 export function createOrgLoaders(em: EntityManager): OrgLoaders {
-  const unitById = new DataLoader<number, Unit | null>(async (ids) => {
-    const units = await em.find(Unit, { id: { $in: [...ids] } });
-    const byId = new Map(units.map((u) => [u.id, u]));
-    return ids.map((id) => byId.get(id) ?? null);
-  });
-  const unitByCode = new DataLoader<string, Unit | null>(async (codes) => {
-    const units = await em.find(Unit, { code: { $in: [...codes] } });
-    const byCode = new Map(units.map((u) => [u.code, u]));
-    return codes.map((code) => {
-      const unit = byCode.get(code) ?? null;
-      if (unit) unitById.prime(unit.id, unit);
-      return unit;
-    });
-  });
-  const childrenOf = new DataLoader<number, Unit[]>(async (parentIds) => {
-    const units = sortByCode(await em.find(Unit, { parent: { $in: [...parentIds] } }));
-    const byParent = new Map<number, Unit[]>(parentIds.map((id) => [id, []]));
-    for (const unit of units) {
-      byParent.get(unit.parent!.id)!.push(unit);
-      unitById.prime(unit.id, unit);
+  const units = byDay<UnitView | null>(async (day, ids) => new Map((await unitsOn(em, day, ids)).map((u) => [u.id, u])), null);
+  const children = byDay<UnitView[]>(async (day, ids) => {
+    const byParent = new Map<number, UnitView[]>(ids.map((id) => [id, []]));
+    for (const child of sortByCode(await childrenOn(em, day, ids))) {
+      byParent.get(child.parentId!)!.push(child);
+      units.prime(`${day}|${child.id}`, child);
     }
-    return parentIds.map((id) => byParent.get(id)!);
+    return byParent;
+  }, []);
+  const counts = byDay<number>((day, ids) => descendantCountsOn(em, day, ids), 0);
+  const versions = new DataLoader<number, VersionRow[]>(async (ids) => {
+    const found = await versionsOf(em, { ids });
+    return ids.map((id) => found.versions.get(id) ?? []);
   });
-  const descendantCount = new DataLoader<number, number>(async (ids) => {
-    const rows: { id: number; n: string }[] = await em
-      .getConnection()
-      .execute(
-        `select r.id, count(u.id) - 1 as n from units r join units u on u.path <@ r.path where r.id = any(?::int[]) group by r.id`,
-        [pgArray(ids)],
-        'all',
-      );
-    const byId = new Map(rows.map((r) => [Number(r.id), Number(r.n)]));
-    return ids.map((id) => byId.get(id) ?? 0);
+  const idByCode = new DataLoader<string, number | null>(async (codes) => {
+    const found = await versionsOf(em, { codes });
+    for (const [id, list] of found.versions) versions.prime(id, list);
+    return codes.map((code) => found.codes.get(code) ?? null);
   });
-  return { unitById, unitByCode, childrenOf, descendantCount };
+  return {
+    unitOn: (id, day) => units.load(`${day}|${id}`),
+    childrenOn: (id, day) => children.load(`${day}|${id}`),
+    descendantCountOn: (id, day) => counts.load(`${day}|${id}`),
+    versions,
+    idByCode,
+  };
 }
 
-/** Ids of a unit's ancestors, root first, read from its materialized path. */
-export function ancestorIds(unit: Unit): number[] {
-  return unit.path.split('.').map(Number).slice(0, -1);
+/** The unit on its default day (today if it exists today, else its last day before, else its first). */
+export async function unitOnDefaultDay(loaders: OrgLoaders, id: number, today: string): Promise<UnitView | null> {
+  const versions = await loaders.versions.load(id);
+  return versions.length === 0 ? null : loaders.unitOn(id, defaultDay(versions, today));
 }

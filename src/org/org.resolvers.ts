@@ -1,23 +1,43 @@
+import { GraphQLError } from 'graphql';
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../context';
-import { validatePeriod } from '../rollup/period';
+import { DateScalar } from '../graphql-date';
+import { MAX_YEAR, MIN_YEAR, validatePeriod } from '../rollup/period';
 import { RollupType, type RollupRoot } from '../rollup/rollup.resolvers';
+import { RollupSeriesEntry } from '../rollup/series';
 import { CadreCategoryType } from '../facts/cadre-category.type';
-import { ancestorIds } from './org.loaders';
 import { sortByCode } from '../order';
-import { OrgUnitType, PeriodInput } from './org.types';
-import { Unit } from './unit.entity';
+import { unitOnDefaultDay } from './org.loaders';
+import { OrgUnitType, PeriodInput, UnitVersionType } from './org.types';
+import { rootsOn, defaultDay, type UnitView, type VersionRow } from './tree';
+
+/** A series covers at most this many years: a guard against a typo such as toYear 20230. */
+const MAX_SERIES_YEARS = 100;
 
 @Resolver(() => OrgUnitType)
 export class OrgUnitResolver {
-  @Query(() => OrgUnitType, { nullable: true, description: 'The unit with this stable code, or null.' })
-  unit(@Arg('code', () => String, { description: 'Stable code of the unit.' }) code: string, @Ctx() ctx: Context): Promise<Unit | null> {
-    return ctx.org.unitByCode.load(code);
+  @Query(() => OrgUnitType, {
+    nullable: true,
+    description:
+      'The unit with this stable code as it stood on `asOf`, or null (unknown code, or the unit did not exist that day). ' +
+      'Without `asOf`: today if the unit exists today, else its last day before today, else its first day.',
+  })
+  async unit(
+    @Arg('code', () => String, { description: 'Stable code of the unit.' }) code: string,
+    @Arg('asOf', () => DateScalar, { nullable: true, description: 'The day whose tree to show.' }) asOf: string | null,
+    @Ctx() ctx: Context,
+  ): Promise<UnitView | null> {
+    const id = await ctx.org.idByCode.load(code);
+    if (id === null) return null;
+    return asOf ? ctx.org.unitOn(id, asOf) : unitOnDefaultDay(ctx.org, id, ctx.today);
   }
 
-  @Query(() => [OrgUnitType], { description: 'Units that have no parent, ordered by code.' })
-  async roots(@Ctx() ctx: Context): Promise<Unit[]> {
-    return sortByCode(await ctx.em.find(Unit, { parent: null }));
+  @Query(() => [OrgUnitType], { description: 'Units that have no parent on `asOf` (default: today), ordered by code.' })
+  async roots(
+    @Arg('asOf', () => DateScalar, { nullable: true, description: 'The day whose tree to show; default today.' }) asOf: string | null,
+    @Ctx() ctx: Context,
+  ): Promise<UnitView[]> {
+    return sortByCode(await rootsOn(ctx.em, asOf ?? ctx.today));
   }
 
   @Query(() => [CadreCategoryType], { description: 'Every cadre category, ordered by code.' })
@@ -25,34 +45,98 @@ export class OrgUnitResolver {
     return ctx.rollup.categories();
   }
 
-  @FieldResolver(() => OrgUnitType, { nullable: true, description: 'The parent unit; null for a root.' })
-  parent(@Root() unit: Unit, @Ctx() ctx: Context): Promise<Unit | null> | null {
-    return unit.parent ? ctx.org.unitById.load(unit.parent.id) : null;
+  @FieldResolver(() => OrgUnitType, { nullable: true, description: 'The parent unit on `asOf`; null for a root.' })
+  parent(@Root() unit: UnitView, @Ctx() ctx: Context): Promise<UnitView | null> | null {
+    return unit.parentId === null ? null : ctx.org.unitOn(unit.parentId, unit.asOf);
   }
 
-  @FieldResolver(() => [OrgUnitType], { description: 'Units directly below this one, ordered by code.' })
-  children(@Root() unit: Unit, @Ctx() ctx: Context): Promise<Unit[]> {
-    return ctx.org.childrenOf.load(unit.id);
+  @FieldResolver(() => [OrgUnitType], { description: 'Units directly below this one on `asOf`, ordered by code.' })
+  children(@Root() unit: UnitView, @Ctx() ctx: Context): Promise<UnitView[]> {
+    return ctx.org.childrenOn(unit.id, unit.asOf);
   }
 
-  @FieldResolver(() => [OrgUnitType], { description: 'Every unit above this one: root first, parent last.' })
-  async ancestors(@Root() unit: Unit, @Ctx() ctx: Context): Promise<Unit[]> {
-    const units = await ctx.org.unitById.loadMany(ancestorIds(unit));
-    return units.map((u) => {
-      if (!u || u instanceof Error) throw u ?? new Error(`ancestor of unit ${unit.id} is missing`);
+  @FieldResolver(() => [OrgUnitType], { description: 'Every unit above this one on `asOf`: root first, parent last.' })
+  async ancestors(@Root() unit: UnitView, @Ctx() ctx: Context): Promise<UnitView[]> {
+    const found = await Promise.all(unit.path.slice(0, -1).map((id) => ctx.org.unitOn(id, unit.asOf)));
+    return found.map((u) => {
+      if (!u) throw new Error(`ancestor of unit ${unit.id} on ${unit.asOf} is missing`);
       return u;
     });
   }
 
-  @FieldResolver(() => Int, { description: 'Number of units below this one, at any depth.' })
-  descendantCount(@Root() unit: Unit, @Ctx() ctx: Context): Promise<number> {
-    return ctx.org.descendantCount.load(unit.id);
+  @FieldResolver(() => Int, { description: 'Number of units below this one on `asOf`, at any depth.' })
+  descendantCount(@Root() unit: UnitView, @Ctx() ctx: Context): Promise<number> {
+    return ctx.org.descendantCountOn(unit.id, unit.asOf);
+  }
+
+  @FieldResolver(() => OrgUnitType, {
+    nullable: true,
+    description: 'The unit that took over when this unit\'s history ended (a merger), seen on the day it took over; null if none.',
+  })
+  async successor(@Root() unit: UnitView, @Ctx() ctx: Context): Promise<UnitView | null> {
+    if (unit.successorId === null) return null;
+    const versions = await ctx.org.versions.load(unit.id);
+    return ctx.org.unitOn(unit.successorId, versions[versions.length - 1].validTo!);
+  }
+
+  @FieldResolver(() => [UnitVersionType], { description: 'Every version of the unit, oldest first.' })
+  history(@Root() unit: UnitView, @Ctx() ctx: Context): Promise<VersionRow[]> {
+    return ctx.org.versions.load(unit.id);
   }
 
   @FieldResolver(() => RollupType, {
-    description: 'Inspection, supervision, discipline and documents of this unit and all its descendants over the period.',
+    description:
+      'Inspection, supervision, discipline and documents of this unit and all its descendants over the period. ' +
+      'Without `asOf`, each fact counts for its unit and the ancestors its unit had on the fact\'s reference date ' +
+      '(the last day of its month, or year, on which its unit existed), whatever day this unit is seen on. ' +
+      'With `asOf`, every fact is rolled along the tree of that day: a unit that did not exist then is replaced by ' +
+      'its successor, or else by the parent it had on its last day, until a unit of that day is reached.',
   })
-  rollup(@Root() unit: Unit, @Arg('period', () => PeriodInput, { description: 'The period to roll up.' }) period: PeriodInput): RollupRoot {
-    return { unitId: unit.id, period: validatePeriod(period) };
+  rollup(
+    @Root() unit: UnitView,
+    @Arg('period', () => PeriodInput, { description: 'The period to roll up.' }) period: PeriodInput,
+    @Arg('asOf', () => DateScalar, { nullable: true, description: 'Roll every fact along the tree of this day.' }) asOf: string | null,
+  ): RollupRoot {
+    return { unitId: unit.id, period: validatePeriod(period), asOf: asOf ?? null };
+  }
+
+  @FieldResolver(() => [RollupSeriesEntry], {
+    description:
+      'The rollup for each year from fromYear to toYear (same months each year), with the change of every headline ' +
+      'count from the year before. Semantics of `asOf` as in `rollup`. One statement per section for the whole series.',
+  })
+  rollupSeries(
+    @Root() unit: UnitView,
+    @Arg('fromYear', () => Int, { description: 'First year of the series.' }) fromYear: number,
+    @Arg('toYear', () => Int, { description: 'Last year of the series (inclusive).' }) toYear: number,
+    @Arg('fromMonth', () => Int, { defaultValue: 1, description: 'First month of each year\'s period.' }) fromMonth: number,
+    @Arg('toMonth', () => Int, { defaultValue: 12, description: 'Last month of each year\'s period.' }) toMonth: number,
+    @Arg('asOf', () => DateScalar, { nullable: true, description: 'Roll every fact along the tree of this day.' }) asOf: string | null,
+  ): (RollupRoot & RollupSeriesEntry)[] {
+    const problems: string[] = [];
+    if (fromYear > toYear) problems.push(`fromYear ${fromYear} is after toYear ${toYear}`);
+    else if (toYear - fromYear + 1 > MAX_SERIES_YEARS) problems.push(`a series covers at most ${MAX_SERIES_YEARS} years`);
+    for (const [name, y] of [['fromYear', fromYear], ['toYear', toYear]] as const) {
+      if (y < MIN_YEAR || y > MAX_YEAR) problems.push(`${name} ${y} is outside ${MIN_YEAR}–${MAX_YEAR}`);
+    }
+    if (problems.length > 0) {
+      throw new GraphQLError(`Invalid series: ${problems.join('; ')}.`, { extensions: { code: 'BAD_USER_INPUT', field: 'rollupSeries' } });
+    }
+    const months = validatePeriod({ year: fromYear, fromMonth, toMonth });
+    return Array.from({ length: toYear - fromYear + 1 }, (_, i) => {
+      const year = fromYear + i;
+      return { unitId: unit.id, period: { ...months, year }, asOf: asOf ?? null, year, fromMonth: months.fromMonth, toMonth: months.toMonth };
+    });
+  }
+}
+
+@Resolver(() => UnitVersionType)
+export class UnitVersionResolver {
+  @FieldResolver(() => OrgUnitType, {
+    nullable: true,
+    description: 'The parent during the version (seen on the version\'s last day before today, or today); null for a root.',
+  })
+  parent(@Root() version: VersionRow, @Ctx() ctx: Context): Promise<UnitView | null> | null {
+    return version.parentId === null ? null : ctx.org.unitOn(version.parentId, defaultDay([version], ctx.today));
   }
 }

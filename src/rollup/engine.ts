@@ -1,50 +1,105 @@
 /**
  * The rollup engine: the one place where figures are computed.
  *
- * Given a set of root units and a period, one SQL statement per section (campaigns, discipline, documents)
- * returns the grouped sums of `quantity` for all roots at once; this module folds the groups into complete
- * breakdowns (every enum value, zeros included, in declaration order). Shares come from shares.ts.
- * A fact counts for a root when its unit is the root or lies below it (ltree `<@`).
+ * Given root units, years, a month range and a tree (see below), one SQL statement per section (campaigns,
+ * discipline, documents) returns the grouped sums of `quantity` for every root and year at once; this module
+ * folds the groups into complete breakdowns (every enum value, zeros included, in declaration order).
+ * Shares come from shares.ts.
+ *
+ * Which facts count for a root:
+ * - by default, a fact counts for its unit and every ancestor its unit had on the fact's reference date
+ *   (`ref_date`, stored by the import): the root's segment and the unit's segment both hold on that day and the
+ *   unit's path lies under the root's (ltree `<@`);
+ * - with `asOf`, every fact is first carried to the unit that stands for its unit on that day (itself if it
+ *   exists then, else — repeatedly — its successor or, without one, the parent it had on its last day), and
+ *   counts for that unit and its ancestors in the tree of that day.
+ * A fact's tier is always its unit's tier on its reference date (`f.tier`).
  */
 import type { EntityManager } from '@mikro-orm/core';
 import { Tier } from '../org/kinds';
 import { Authority, AUTHORITY_OF_BODY, Body, CampaignStatus, DisciplineForm, DocumentKind, Origin, Subject } from '../facts/enums';
 import type { CadreCategoryType } from '../facts/cadre-category.type';
-import { periodCondition, type Period } from './period';
+import { isWholeYear } from './period';
 import { percent, share } from './shares';
 import { pgArray } from '../sql';
 import type { AuthorityDiscipline, CampaignStats, CategoryShare, DisciplineStats, DocumentStats } from './rollup.types';
 
 type Row = Record<string, unknown>;
 
-async function groupedSums(
-  em: EntityManager,
-  rootIds: readonly number[],
-  period: Period,
-  select: (where: string) => string,
-): Promise<Row[]> {
-  const cond = periodCondition('f', period);
-  const sql = select(`r.id = any(?::int[]) and ${cond.sql}`);
-  return em.getConnection().execute(sql, [pgArray(rootIds), ...cond.params], 'all');
+/** What to roll up: every root for every year, over the same months, along one tree. */
+export interface RollupScope {
+  rootIds: readonly number[];
+  years: readonly number[];
+  fromMonth: number;
+  toMonth: number;
+  /** The day whose tree the facts are rolled along; null for each fact's own reference date. */
+  asOf: string | null;
 }
 
-/** FROM clause joining roots to the facts of their subtrees. */
-const SUBTREE = (table: string) => `units r join units u on u.path <@ r.path join ${table} f on f.unit_id = u.id`;
+/** Results are keyed by root and year. */
+export const rollupKey = (rootId: number, year: number) => `${rootId}:${year}`;
 
-function forEachRoot<T>(rootIds: readonly number[], make: () => T): Map<number, T> {
-  return new Map(rootIds.map((id) => [id, make()]));
+/**
+ * `with` clauses ending in `sf`: the facts of `table` that count for each root (`root_id`) in the scope's
+ * years and months, one row per (root, fact). Sections select from `sf`.
+ */
+function subtreeFacts(table: string, scope: RollupScope): { sql: string; params: unknown[] } {
+  const months = isWholeYear(scope) ? '' : ' and f.month between ? and ?';
+  const monthParams = isWholeYear(scope) ? [] : [scope.fromMonth, scope.toMonth];
+  const period = `f.year = any(?::int[])${months}`;
+  if (scope.asOf === null) {
+    return {
+      sql: `with sf as (
+        select rp.unit_id as root_id, f.* from unit_segments rp
+        join unit_segments up on up.path <@ rp.path and up.valid_from < rp.valid_to and rp.valid_from < up.valid_to
+        join ${table} f on f.unit_id = up.unit_id
+          and f.ref_date >= up.valid_from and f.ref_date < up.valid_to and f.ref_date >= rp.valid_from and f.ref_date < rp.valid_to
+        where rp.unit_id = any(?::int[]) and ${period})`,
+      params: [pgArray(scope.rootIds), pgArray(scope.years), ...monthParams],
+    };
+  }
+  const day = scope.asOf;
+  return {
+    sql: `with recursive alive as (
+        select unit_id from unit_versions where valid_from <= ?::date and ?::date < valid_to),
+      next_unit as (
+        select u.id, coalesce(u.successor_id,
+          (select lv.parent_id from unit_versions lv where lv.unit_id = u.id order by lv.valid_from desc limit 1)) as next_id
+        from units u where not exists (select 1 from alive a where a.unit_id = u.id)),
+      stands_for(unit_id, rep_id) as (
+        select unit_id, unit_id from alive
+        union all
+        select n.id, r.rep_id from next_unit n join stands_for r on r.unit_id = n.next_id),
+      sf as (
+        select rp.unit_id as root_id, f.* from unit_segments rp
+        join unit_segments up on up.path <@ rp.path and up.valid_from <= ?::date and ?::date < up.valid_to
+        join stands_for m on m.rep_id = up.unit_id
+        join ${table} f on f.unit_id = m.unit_id
+        where rp.unit_id = any(?::int[]) and rp.valid_from <= ?::date and ?::date < rp.valid_to and ${period})`,
+    params: [day, day, day, day, pgArray(scope.rootIds), day, day, pgArray(scope.years), ...monthParams],
+  };
 }
 
-export async function campaignStats(em: EntityManager, rootIds: readonly number[], period: Period): Promise<Map<number, CampaignStats>> {
+async function groupedSums(em: EntityManager, table: string, scope: RollupScope, select: string): Promise<Row[]> {
+  const facts = subtreeFacts(table, scope);
+  return em.getConnection().execute(`${facts.sql} ${select}`, facts.params, 'all');
+}
+
+function forEachKey<T>(scope: RollupScope, make: () => T): Map<string, T> {
+  return new Map(scope.rootIds.flatMap((id) => scope.years.map((year) => [rollupKey(id, year), make()] as const)));
+}
+
+const keyOf = (row: Row) => rollupKey(Number(row.root_id), Number(row.year));
+
+export async function campaignStats(em: EntityManager, scope: RollupScope): Promise<Map<string, CampaignStats>> {
   const rows = await groupedSums(
     em,
-    rootIds,
-    period,
-    (where) => `select r.id as root_id, u.tier, f.body, f.status, f.origin, sum(f.quantity)::bigint as qty
-      from ${SUBTREE('campaigns')} where ${where}
-      group by r.id, u.tier, f.body, f.status, f.origin`,
+    'campaigns',
+    scope,
+    `select root_id, year, tier, body, status, origin, sum(quantity)::bigint as qty
+      from sf group by root_id, year, tier, body, status, origin`,
   );
-  const result = forEachRoot(rootIds, (): CampaignStats => ({
+  const result = forEachKey(scope, (): CampaignStats => ({
     total: 0,
     completed: 0,
     cancelled: 0,
@@ -56,7 +111,7 @@ export async function campaignStats(em: EntityManager, rootIds: readonly number[
   const tierIndex = new Map(Object.values(Tier).map((t, i) => [t, i]));
   const bodyIndex = new Map(Object.values(Body).map((b, i) => [b, i]));
   for (const row of rows) {
-    const stats = result.get(Number(row.root_id))!;
+    const stats = result.get(keyOf(row))!;
     const qty = Number(row.qty);
     const completed = row.status === CampaignStatus.COMPLETED ? qty : 0;
     stats.total += qty;
@@ -84,29 +139,25 @@ function categoryShares(categories: readonly CadreCategoryType[], counts: Map<nu
 
 export async function disciplineStats(
   em: EntityManager,
-  rootIds: readonly number[],
-  period: Period,
+  scope: RollupScope,
   categories: readonly CadreCategoryType[],
-): Promise<Map<number, DisciplineStats>> {
+): Promise<Map<string, DisciplineStats>> {
   // One statement: totals by body/subject/form (part 'T'), and member quantities by body and category (part 'C').
   const rows = await groupedSums(
     em,
-    rootIds,
-    period,
-    (where) => `with f as (
-        select r.id as root_id, f.id, f.body, f.subject, f.form, f.quantity
-        from ${SUBTREE('disciplinary_actions')} where ${where})
-      select root_id, 'T' as part, body, subject, form, null::int as category_id, sum(quantity)::bigint as qty
-      from f group by root_id, body, subject, form
+    'disciplinary_actions',
+    scope,
+    `select root_id, year, 'T' as part, body, subject, form, null::int as category_id, sum(quantity)::bigint as qty
+      from sf group by root_id, year, body, subject, form
       union all
-      select f.root_id, 'C', f.body, f.subject, null, c.category_id, sum(f.quantity)::bigint
-      from f join disciplinary_action_categories c on c.action_id = f.id
-      where f.subject = 'MEMBER'
-      group by f.root_id, f.body, f.subject, c.category_id`,
+      select sf.root_id, sf.year, 'C', sf.body, sf.subject, null, c.category_id, sum(sf.quantity)::bigint
+      from sf join disciplinary_action_categories c on c.action_id = sf.id
+      where sf.subject = 'MEMBER'
+      group by sf.root_id, sf.year, sf.body, sf.subject, c.category_id`,
   );
   const authorities = Object.values(Authority);
   const forms = Object.values(DisciplineForm);
-  const acc = forEachRoot(rootIds, () => ({
+  const acc = forEachKey(scope, () => ({
     organizations: 0,
     members: 0,
     categoryCounts: new Map<number, number>(),
@@ -115,7 +166,7 @@ export async function disciplineStats(
   }));
   const add = (counts: Map<number, number>, id: number, qty: number) => counts.set(id, (counts.get(id) ?? 0) + qty);
   for (const row of rows) {
-    const stats = acc.get(Number(row.root_id))!;
+    const stats = acc.get(keyOf(row))!;
     const qty = Number(row.qty);
     const authority = stats.byAuthority[authorities.indexOf(AUTHORITY_OF_BODY[row.body as Body]!)];
     if (row.part === 'C') {
@@ -134,9 +185,9 @@ export async function disciplineStats(
       form.organizations += qty;
     }
   }
-  const result = new Map<number, DisciplineStats>();
-  for (const [rootId, stats] of acc) {
-    result.set(rootId, {
+  const result = new Map<string, DisciplineStats>();
+  for (const [key, stats] of acc) {
+    result.set(key, {
       organizations: stats.organizations,
       members: stats.members,
       membersByCategory: categoryShares(categories, stats.categoryCounts, stats.members),
@@ -154,17 +205,16 @@ export async function disciplineStats(
   return result;
 }
 
-export async function documentStats(em: EntityManager, rootIds: readonly number[], period: Period): Promise<Map<number, DocumentStats>> {
+export async function documentStats(em: EntityManager, scope: RollupScope): Promise<Map<string, DocumentStats>> {
   const rows = await groupedSums(
     em,
-    rootIds,
-    period,
-    (where) => `select r.id as root_id, f.kind, sum(f.quantity)::bigint as qty
-      from ${SUBTREE('documents')} where ${where} group by r.id, f.kind`,
+    'documents',
+    scope,
+    `select root_id, year, kind, sum(quantity)::bigint as qty from sf group by root_id, year, kind`,
   );
-  const result = forEachRoot(rootIds, (): DocumentStats => ({ total: 0, directives: 0, guidance: 0 }));
+  const result = forEachKey(scope, (): DocumentStats => ({ total: 0, directives: 0, guidance: 0 }));
   for (const row of rows) {
-    const stats = result.get(Number(row.root_id))!;
+    const stats = result.get(keyOf(row))!;
     const qty = Number(row.qty);
     stats.total += qty;
     if (row.kind === DocumentKind.DIRECTIVE) stats.directives += qty;

@@ -10,7 +10,7 @@ export interface Period {
 export const MIN_YEAR = 1930;
 export const MAX_YEAR = 2100;
 
-export function isWholeYear(period: Period): boolean {
+export function isWholeYear(period: Pick<Period, 'fromMonth' | 'toMonth'>): boolean {
   return period.fromMonth === 1 && period.toMonth === 12;
 }
 
@@ -35,13 +35,4 @@ export function validatePeriod(input: { year: number; fromMonth?: number | null;
     });
   }
   return period;
-}
-
-/** SQL condition on a fact table alias for the period, with its parameters. */
-export function periodCondition(alias: string, period: Period): { sql: string; params: number[] } {
-  if (isWholeYear(period)) return { sql: `${alias}.year = ?`, params: [period.year] };
-  return {
-    sql: `${alias}.year = ? and ${alias}.month between ? and ?`,
-    params: [period.year, period.fromMonth, period.toMonth],
-  };
 }

@@ -1,20 +1,27 @@
 /**
- * Per-request rollup loaders: one DataLoader per (section, period), keyed by root unit id, so that the rollups
- * of a whole level of the tree cost one statement per section.
+ * Per-request rollup loaders: one DataLoader per (section, month range, tree), keyed by root unit and year, so
+ * that the rollups of a whole level of the tree, for any number of years, cost one statement per section.
  */
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/core';
 import { CadreCategory } from '../facts/cadre-category.entity';
 import { sortByCode } from '../order';
 import type { CadreCategoryType } from '../facts/cadre-category.type';
-import { campaignStats, disciplineStats, documentStats } from './engine';
-import { periodKey, type Period } from './period';
+import { campaignStats, disciplineStats, documentStats, rollupKey, type RollupScope } from './engine';
+import type { Period } from './period';
 import type { CampaignStats, DisciplineStats, DocumentStats } from './rollup.types';
 
+/** A rollup request: a root unit, a period and the tree to roll along (null: each fact's reference date). */
+export interface RollupRequest {
+  unitId: number;
+  period: Period;
+  asOf: string | null;
+}
+
 export interface RollupLoaders {
-  campaigns(period: Period): DataLoader<number, CampaignStats>;
-  discipline(period: Period): DataLoader<number, DisciplineStats>;
-  documents(period: Period): DataLoader<number, DocumentStats>;
+  campaigns(request: RollupRequest): Promise<CampaignStats>;
+  discipline(request: RollupRequest): Promise<DisciplineStats>;
+  documents(request: RollupRequest): Promise<DocumentStats>;
   /** Every cadre category ordered by code, read once per request. */
   categories(): Promise<CadreCategoryType[]>;
 }
@@ -23,29 +30,40 @@ export async function loadCategories(em: EntityManager): Promise<CadreCategoryTy
   return sortByCode(await em.find(CadreCategory, {}));
 }
 
+type Batch<T> = (scope: RollupScope) => Promise<Map<string, T>>;
+
 export function createRollupLoaders(em: EntityManager): RollupLoaders {
-  const loaders = new Map<string, DataLoader<number, unknown>>();
+  const loaders = new Map<string, DataLoader<string, unknown>>();
   let categories: Promise<CadreCategoryType[]> | undefined;
   const getCategories = () => (categories ??= loadCategories(em));
 
-  function loaderFor<T>(section: string, period: Period, batch: (ids: readonly number[]) => Promise<Map<number, T>>) {
-    const key = `${section}:${periodKey(period)}`;
-    let loader = loaders.get(key) as DataLoader<number, T> | undefined;
+  function load<T>(section: string, request: RollupRequest, batch: Batch<T>): Promise<T> {
+    const { fromMonth, toMonth } = request.period;
+    const group = `${section}:${fromMonth}-${toMonth}:${request.asOf ?? 'reference-date'}`;
+    let loader = loaders.get(group) as DataLoader<string, T> | undefined;
     if (!loader) {
-      loader = new DataLoader<number, T>(async (ids) => {
-        const byRoot = await batch(ids);
-        return ids.map((id) => byRoot.get(id)!);
+      loader = new DataLoader<string, T>(async (keys) => {
+        // Every root for every year asked for: one statement even when each root asks for other years.
+        const pairs = keys.map((k) => k.split(':').map(Number));
+        const scope: RollupScope = {
+          rootIds: [...new Set(pairs.map(([id]) => id))],
+          years: [...new Set(pairs.map(([, year]) => year))],
+          fromMonth,
+          toMonth,
+          asOf: request.asOf,
+        };
+        const result = await batch(scope);
+        return keys.map((k) => result.get(k)!);
       });
-      loaders.set(key, loader as DataLoader<number, unknown>);
+      loaders.set(group, loader as DataLoader<string, unknown>);
     }
-    return loader;
+    return loader.load(rollupKey(request.unitId, request.period.year));
   }
 
   return {
-    campaigns: (period) => loaderFor('campaigns', period, (ids) => campaignStats(em, ids, period)),
-    discipline: (period) =>
-      loaderFor('discipline', period, async (ids) => disciplineStats(em, ids, period, await getCategories())),
-    documents: (period) => loaderFor('documents', period, (ids) => documentStats(em, ids, period)),
+    campaigns: (request) => load('campaigns', request, (scope) => campaignStats(em, scope)),
+    discipline: (request) => load('discipline', request, async (scope) => disciplineStats(em, scope, await getCategories())),
+    documents: (request) => load('documents', request, (scope) => documentStats(em, scope)),
     categories: getCategories,
   };
 }

@@ -13,3 +13,9 @@ export function percent(count: number, denominator: number): number | null {
   const tenths = (BigInt(count) * 2000n + BigInt(denominator)) / (2n * BigInt(denominator));
   return Number(tenths) / 10;
 }
+
+/** percent() for a signed count (a change): rounded half away from zero, so −1/3 → −33.3 like 1/3 → 33.3. */
+export function signedPercent(count: number, denominator: number): number | null {
+  const p = percent(Math.abs(count), denominator);
+  return p === null || count >= 0 ? p : -p;
+}

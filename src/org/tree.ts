@@ -1,0 +1,126 @@
+/**
+ * Reads of the tree as it stood on a given day. A unit seen on a day is a UnitView: the unit (id, code) with the
+ * version in force that day and its place in that day's tree (segment path and depth). Every function answers a
+ * whole batch in one statement.
+ */
+import type { EntityManager } from '@mikro-orm/core';
+import { addDays, contains, openToNull } from '../dates';
+import type { Tier, UnitKind } from './kinds';
+import { pgArray } from '../sql';
+
+export interface UnitView {
+  id: number;
+  code: string;
+  successorId: number | null;
+  name: string;
+  kind: UnitKind;
+  tier: Tier;
+  parentId: number | null;
+  /** The version's interval; null = open. */
+  validFrom: string | null;
+  validTo: string | null;
+  /** Ancestor ids and the unit's own, root first, on `asOf`. */
+  path: number[];
+  depth: number;
+  /** The day the unit is seen on. */
+  asOf: string;
+}
+
+export interface VersionRow {
+  unitId: number;
+  validFrom: string | null;
+  validTo: string | null;
+  parentId: number | null;
+  name: string;
+  kind: UnitKind;
+  tier: Tier;
+}
+
+const VIEW_COLUMNS = `u.id, u.code, u.successor_id, v.name, v.kind, v.tier, v.parent_id,
+  v.valid_from::text as valid_from, v.valid_to::text as valid_to, s.path::text as path, s.depth`;
+const ON_DAY = `join unit_versions v on v.unit_id = u.id and v.valid_from <= ?::date and ?::date < v.valid_to
+  join unit_segments s on s.unit_id = u.id and s.valid_from <= ?::date and ?::date < s.valid_to`;
+
+function toView(r: Record<string, any>, day: string): UnitView {
+  return {
+    id: Number(r.id),
+    code: r.code,
+    successorId: r.successor_id === null ? null : Number(r.successor_id),
+    name: r.name,
+    kind: r.kind,
+    tier: r.tier,
+    parentId: r.parent_id === null ? null : Number(r.parent_id),
+    validFrom: openToNull(r.valid_from),
+    validTo: openToNull(r.valid_to),
+    path: String(r.path).split('.').map(Number),
+    depth: Number(r.depth),
+    asOf: day,
+  };
+}
+
+async function views(em: EntityManager, day: string, where: string, params: unknown[]): Promise<UnitView[]> {
+  const rows = await em.getConnection().execute(`select ${VIEW_COLUMNS} from units u ${ON_DAY} where ${where}`, [day, day, day, day, ...params], 'all');
+  return rows.map((r: Record<string, any>) => toView(r, day));
+}
+
+/** Units by id as they were on `day`; a unit that did not exist that day is missing. */
+export const unitsOn = (em: EntityManager, day: string, ids: readonly number[]) => views(em, day, `u.id = any(?::int[])`, [pgArray(ids)]);
+
+/** Children of the given parents on `day`. */
+export const childrenOn = (em: EntityManager, day: string, parentIds: readonly number[]) =>
+  views(em, day, `v.parent_id = any(?::int[])`, [pgArray(parentIds)]);
+
+/** Units without a parent on `day`. */
+export const rootsOn = (em: EntityManager, day: string) => views(em, day, `v.parent_id is null`, []);
+
+/** Number of units below each given unit on `day`. */
+export async function descendantCountsOn(em: EntityManager, day: string, ids: readonly number[]): Promise<Map<number, number>> {
+  const rows: { id: number; n: string }[] = await em.getConnection().execute(
+    `select r.unit_id as id, count(*) - 1 as n from unit_segments r
+     join unit_segments d on d.path <@ r.path and d.valid_from <= ?::date and ?::date < d.valid_to
+     where r.unit_id = any(?::int[]) and r.valid_from <= ?::date and ?::date < r.valid_to group by r.unit_id`,
+    [day, day, pgArray(ids), day, day],
+    'all',
+  );
+  return new Map(rows.map((r) => [Number(r.id), Number(r.n)]));
+}
+
+/** Every version of each unit, sorted by start, and the unit's id by code. */
+export async function versionsOf(em: EntityManager, where: { ids?: readonly number[]; codes?: readonly string[] }): Promise<{ codes: Map<string, number>; versions: Map<number, VersionRow[]> }> {
+  const rows = await em.getConnection().execute(
+    `select u.id, u.code, v.valid_from::text as valid_from, v.valid_to::text as valid_to, v.parent_id, v.name, v.kind, v.tier
+     from units u join unit_versions v on v.unit_id = u.id
+     where ${where.codes ? 'u.code = any(?::text[])' : 'u.id = any(?::int[])'} order by u.id, v.valid_from`,
+    [pgArray(where.codes ?? where.ids ?? [])],
+    'all',
+  );
+  const codes = new Map<string, number>();
+  const versions = new Map<number, VersionRow[]>();
+  for (const r of rows as Record<string, any>[]) {
+    const id = Number(r.id);
+    codes.set(r.code, id);
+    if (!versions.has(id)) versions.set(id, []);
+    versions.get(id)!.push({
+      unitId: id,
+      validFrom: openToNull(r.valid_from),
+      validTo: openToNull(r.valid_to),
+      parentId: r.parent_id === null ? null : Number(r.parent_id),
+      name: r.name,
+      kind: r.kind,
+      tier: r.tier,
+    });
+  }
+  return { codes, versions };
+}
+
+/**
+ * The day a unit (or one version) is shown on when no date is asked for: today if it exists today; else the last
+ * day it existed before today; else (it starts later) its first day.
+ */
+export function defaultDay(versions: readonly { validFrom: string | null; validTo: string | null }[], today: string): string {
+  const intervals = versions.map((v) => ({ from: v.validFrom, to: v.validTo }));
+  if (intervals.some((i) => contains(i, today))) return today;
+  const past = intervals.filter((i) => i.to !== null && i.to <= today);
+  if (past.length > 0) return addDays(past[past.length - 1].to!, -1);
+  return intervals.find((i) => i.from !== null && i.from > today)!.from!;
+}
