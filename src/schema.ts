@@ -5,11 +5,12 @@ import { buildSchema } from 'type-graphql';
 import { OrgUnitResolver, UnitVersionResolver } from './org/org.resolvers';
 import { RollupResolver } from './rollup/rollup.resolvers';
 import { RollupSeriesResolver } from './rollup/series';
+import { ReconciliationResolver } from './reconcile/reconcile.types';
 
 let schema: Promise<GraphQLSchema> | undefined;
 
 export function getSchema(): Promise<GraphQLSchema> {
-  return (schema ??= buildSchema({ resolvers: [OrgUnitResolver, UnitVersionResolver, RollupResolver, RollupSeriesResolver], validate: false }).then((built) => {
+  return (schema ??= buildSchema({ resolvers: [OrgUnitResolver, UnitVersionResolver, RollupResolver, RollupSeriesResolver, ReconciliationResolver], validate: false }).then((built) => {
     // type-graphql has no option for the root type's description.
     built.getQueryType()!.description = 'Entry points: units by code, the roots of the tree, and the cadre categories.';
     return built;
