@@ -11,54 +11,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Client } from 'pg';
 import { ApolloServer } from '@apollo/server';
-import { migrate, openDatabase, statementCounter, type Orm } from '../src/db';
-import { createContext, type Context } from '../src/context';
+import { migrate, openDatabase, type Orm } from '../src/db';
+import type { Context } from '../src/context';
 import { getSchema } from '../src/schema';
 import { importDataset } from '../src/import';
 import { seedDir } from '../src/seeds';
+import { arg, campaignsDataset, DEFAULT_PG, freshPostgresDatabase, timeQuery, type Timing } from './common';
 
-const args = process.argv.slice(2);
-const arg = (name: string, fallback: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : fallback;
-};
 const ROWS = Number(arg('rows', '100000'));
-const PG = arg('pg', process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
-
-/** 100,000 campaign rows spread over the reference tree's grassroots units and cells, deterministic. */
-function campaignsDataset(): string {
-  const units = fs.readFileSync(path.join(seedDir('quang-ninh-2023'), 'units.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')[0]);
-  const statuses = ['PLANNED', 'IN_PROGRESS', 'COMPLETED', 'COMPLETED', 'CANCELLED'];
-  const lines = ['external_id,unit_code,year,month,activity,origin,status'];
-  for (let i = 0; i < ROWS; i++) {
-    const unit = units[(i * 7919) % units.length];
-    lines.push(`b${i},${unit},${2015 + (i % 10)},${i % 13 === 0 ? '' : 1 + (i % 12)},${i % 2 ? 'INSPECTION' : 'SUPERVISION'},${i % 3 ? 'PROGRAMMED' : 'ARISING'},${statuses[i % 5]}`);
-  }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kiemtra-bench-'));
-  fs.writeFileSync(path.join(dir, 'campaigns.csv'), lines.join('\n') + '\n');
-  return dir;
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-interface Timing { median: number; statements: number }
-
-async function timeQuery(orm: Orm, server: ApolloServer<Context>, query: string, runs = 30): Promise<Timing> {
-  const once = async () => {
-    const before = statementCounter.count;
-    const start = performance.now();
-    const res = await server.executeOperation({ query }, { contextValue: createContext(orm) });
-    const ms = performance.now() - start;
-    if (res.body.kind !== 'single' || res.body.singleResult.errors) throw new Error(JSON.stringify(res.body));
-    return { ms, statements: statementCounter.count - before };
-  };
-  for (let i = 0; i < 5; i++) await once();
-  const results: { ms: number; statements: number }[] = [];
-  for (let i = 0; i < runs; i++) results.push(await once());
-  return { median: median(results.map((r) => r.ms)), statements: results[0].statements };
-}
+const PG = arg('pg', process.env.DATABASE_URL ?? DEFAULT_PG);
 
 const ROOT = `{ unit(code: "QN") { rollup(period: { year: 2023 }) {
   campaigns { total completed byTier { tier total completed } byBody { body total } }
@@ -79,7 +41,7 @@ async function measure(engine: string, orm: Orm): Promise<Measured> {
   const root = await timeQuery(orm, server, ROOT);
   const children = await timeQuery(orm, server, CHILDREN);
   const grassroots = await timeQuery(orm, server, GRASSROOTS, 10);
-  const dir = campaignsDataset();
+  const dir = campaignsDataset(ROWS);
   let start = performance.now();
   const report = await importDataset(orm, dir);
   const importMs = performance.now() - start;
@@ -95,19 +57,13 @@ async function measure(engine: string, orm: Orm): Promise<Measured> {
 async function main() {
   const results: Measured[] = [];
   // PostgreSQL: a fresh database on the server.
-  const name = `kiemtra_bench_${process.pid}`;
-  const admin = new Client({ connectionString: PG });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  const url = new URL(PG);
-  url.pathname = `/${name}`;
+  const db = await freshPostgresDatabase(PG, 'kiemtra_bench');
   try {
-    const orm = await openDatabase({ databaseUrl: url.toString(), dataDir: '' });
+    const orm = await openDatabase({ databaseUrl: db.url, dataDir: '' });
     results.push(await measure('PostgreSQL', orm));
     await orm.close(true);
   } finally {
-    await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.end();
+    await db.drop();
   }
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kiemtra-bench-pglite-'));
   const lite = await openDatabase({ dataDir });

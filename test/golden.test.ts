@@ -6,8 +6,9 @@ import { seedReference, useDatabase } from './harness';
 
 const t = useDatabase(seedReference);
 
+// The 2023 tree: the province had 20 committees until the district level was abolished on 2025-07-01.
 const GOLDEN = `query Golden {
-  unit(code: "QN") {
+  unit(code: "QN", asOf: "2023-12-31") {
     code name kind tier depth descendantCount
     children { code name kind tier }
     rollup(period: { year: 2023 }) {
@@ -92,7 +93,7 @@ test('inspection commissions: 76 members, 15 committee members = 19.7% (the arti
 });
 
 test('the 20 committees add up to the province below it', async () => {
-  const data = await t.gql.data(`{ unit(code: "QN") { children { rollup(period: { year: 2023 }) {
+  const data = await t.gql.data(`{ unit(code: "QN", asOf: "2023-12-31") { children { rollup(period: { year: 2023 }) {
     campaigns { total } discipline { organizations members } } } } }`);
   const sum = (f: (r: any) => number) => data.unit.children.reduce((a: number, c: any) => a + f(c.rollup), 0);
   expect(sum((r) => r.campaigns.total)).toBe(369 + 3142);

@@ -26,11 +26,17 @@ export interface TestDb {
   close(): Promise<void>;
 }
 
-export async function createTestDb(): Promise<TestDb> {
+/** Migrates to the latest migration, or only up to `migrateTo` (to test a later migration on older data). */
+async function migrateTestDb(orm: Orm, migrateTo?: string): Promise<void> {
+  if (migrateTo) await orm.getMigrator().up({ to: migrateTo });
+  else await migrate(orm);
+}
+
+export async function createTestDb(options: { migrateTo?: string } = {}): Promise<TestDb> {
   const serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
     const orm = await openDatabase({ dataDir: 'memory://' });
-    await migrate(orm);
+    await migrateTestDb(orm, options.migrateTo);
     return { orm, engine: 'pglite', close: () => orm.close(true) };
   }
   const name = `kiemtra_test_${process.pid}_${randomBytes(4).toString('hex')}`;
@@ -41,7 +47,7 @@ export async function createTestDb(): Promise<TestDb> {
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   const orm = await openDatabase({ databaseUrl: url.toString(), dataDir: '' });
-  await migrate(orm);
+  await migrateTestDb(orm, options.migrateTo);
   return {
     orm,
     engine: 'postgresql',
@@ -56,8 +62,11 @@ export async function createTestDb(): Promise<TestDb> {
   };
 }
 
-/** Executes a GraphQL operation through Apollo Server (with the production formatError), with a fresh context. */
-export async function createGraphql(orm: Orm) {
+/**
+ * Executes a GraphQL operation through Apollo Server (with the production formatError), with a fresh context.
+ * `today` fixes the date that `roots` and `unit` use without `asOf` (default: the real today).
+ */
+export async function createGraphql(orm: Orm, options: { today?: string } = {}) {
   const server = new ApolloServer<Context>({
     schema: await getSchema(),
     formatError: createFormatError(createLogger('silent')),
@@ -66,7 +75,7 @@ export async function createGraphql(orm: Orm) {
   await server.start();
   return {
     async run(query: string, variables?: Record<string, unknown>): Promise<{ data?: any; errors?: any[] }> {
-      const response = await server.executeOperation({ query, variables }, { contextValue: createContext(orm) });
+      const response = await server.executeOperation({ query, variables }, { contextValue: createContext(orm, { today: options.today }) });
       if (response.body.kind !== 'single') throw new Error('unexpected incremental response');
       return response.body.singleResult as { data?: any; errors?: any[] };
     },
@@ -101,12 +110,12 @@ export type Graphql = Awaited<ReturnType<typeof createGraphql>>;
  * Per-file setup: a fresh migrated database, loaded by `load`, and a GraphQL executor on it; torn down after
  * the file. The returned object is filled in beforeAll.
  */
-export function useDatabase(load?: (orm: Orm) => Promise<unknown>): { db: TestDb; gql: Graphql } {
+export function useDatabase(load?: (orm: Orm) => Promise<unknown>, options: { today?: string } = {}): { db: TestDb; gql: Graphql } {
   const t = {} as { db: TestDb; gql: Graphql };
   beforeAll(async () => {
     t.db = await createTestDb();
     if (load) await load(t.db.orm);
-    t.gql = await createGraphql(t.db.orm);
+    t.gql = await createGraphql(t.db.orm, options);
   });
   afterAll(async () => {
     await t.gql?.stop();

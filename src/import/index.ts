@@ -168,7 +168,7 @@ async function placeStoredFacts(trx: Knex.Transaction, units: ValidUnits, stored
           bool_or(body is not distinct from 'PARTY_BUILDING_BOARD') as board
         from ${table} where unit_id = any(?::int[]) group by unit_id, year, month, ref_date, tier`,
       )
-      .join(' union all '),
+      .join(' union all ') + ' order by file, unit_id, year, month nulls first',
     Object.keys(FACT_TABLES).map(() => pgArray(storedIds)),
   );
   const changed: PlacementGroup[] = [];

@@ -173,8 +173,8 @@ function lifeOf(history: UnitHistory): string {
 /** Reports each cycle once, on the first line in the file of any of its codes: `cycle T.A → T.B → T.A`. */
 function cycleReporter(firstLine: Map<string, number>, fail: Fail) {
   const reported = new Set<string>();
-  return (cycle: string[], what: string) => {
-    const id = [...cycle].sort().join('|') + what;
+  return (cycle: string[], kind: 'successor' | 'parent', what: string) => {
+    const id = `${kind}:${[...cycle].sort().join('|')}`;
     if (reported.has(id)) return;
     reported.add(id);
     const start = cycle.reduce((a, b) => ((firstLine.get(a) ?? Infinity) <= (firstLine.get(b) ?? Infinity) ? a : b));
@@ -200,7 +200,7 @@ function reportSuccessorCycles(given: Map<string, UnitHistory>, merged: Map<stri
   const report = cycleReporter(firstLine, fail);
   for (const code of given.keys()) {
     const cycle = findCycle(code, (c) => merged.get(c)?.successorCode);
-    if (cycle) report(cycle, 'successor cycle');
+    if (cycle) report(cycle, 'successor', 'successor cycle');
   }
 }
 
@@ -213,7 +213,8 @@ function reportParentCycles(given: Map<string, UnitHistory>, merged: Map<string,
   const report = cycleReporter(firstLine, fail);
   const days = new Set<string | null>([null]);
   for (const h of given.values()) for (const v of h.versions) for (const d of [v.from, v.to]) if (d !== null) days.add(d);
-  for (const day of days) {
+  // Earliest day first, so that a cycle is reported on the day it begins.
+  for (const day of [...days].sort((a, b) => (a === null ? -1 : b === null ? 1 : a.localeCompare(b)))) {
     const parentOn = (code: string) => {
       const versions = merged.get(code)?.versions ?? [];
       const v = day === null ? (versions[0]?.from === null ? versions[0] : undefined) : versionOn(versions, day);
@@ -221,7 +222,7 @@ function reportParentCycles(given: Map<string, UnitHistory>, merged: Map<string,
     };
     for (const code of given.keys()) {
       const cycle = findCycle(code, parentOn);
-      if (cycle) report(cycle, day === null ? 'cycle' : `cycle on ${day}:`);
+      if (cycle) report(cycle, 'parent', day === null ? 'cycle' : `cycle on ${day}:`);
     }
   }
 }
