@@ -33,7 +33,8 @@ function printReport(report: ImportReport): void {
   const out = process.stdout;
   out.write(report.dryRun ? 'Dry run: the dataset is valid; nothing was written. It would change:\n' : 'Imported:\n');
   for (const [file, c] of Object.entries(report.files)) {
-    out.write(`  ${file.padEnd(22)} ${String(c.rows).padStart(9)} rows: ${c.created} created, ${c.updated} updated, ${c.unchanged} unchanged\n`);
+    const removed = c.removed ? `, ${c.removed} earlier versions removed` : '';
+    out.write(`  ${file.padEnd(22)} ${String(c.rows).padStart(9)} rows: ${c.created} created, ${c.updated} updated, ${c.unchanged} unchanged${removed}\n`);
   }
   if (Object.keys(report.files).length === 0) out.write('  (no dataset files found)\n');
 }
@@ -136,7 +137,7 @@ program
 program
   .command('import')
   .description('Import a dataset folder in the interchange format (docs/dataset-format.md): all or nothing.')
-  .argument('<dir>', 'folder holding units.csv, cadre_categories.csv, campaigns.csv, discipline.csv, documents.csv (each optional)')
+  .argument('<dir>', 'folder holding units.csv, cadre_categories.csv, campaigns.csv, discipline.csv, documents.csv, reported_figures.csv (each optional)')
   .option('--dry-run', 'validate and report what would change, without writing', false)
   .action((dir: string, opts: { dryRun: boolean }) =>
     withDatabase(async (orm) => {
@@ -147,15 +148,19 @@ program
 
 program
   .command('seed')
-  .description('Load a reference dataset shipped with kiemtra, through the same import code.')
-  .addArgument(new Command().createArgument('<name>', 'the dataset').choices(Object.keys(SEEDS)))
+  .description('Load a reference dataset shipped with kiemtra, through the same import code; without a name, list them.')
+  .addArgument(new Command().createArgument('[name]', 'the dataset').choices(Object.keys(SEEDS)))
   .option('--dry-run', 'validate and report what would change, without writing', false)
-  .action((name: string, opts: { dryRun: boolean }) =>
-    withDatabase(async (orm) => {
+  .action((name: string | undefined, opts: { dryRun: boolean }) => {
+    if (name === undefined) {
+      for (const [seed, { description }] of Object.entries(SEEDS)) process.stdout.write(`${seed}\n  ${description}\n`);
+      return;
+    }
+    return withDatabase(async (orm) => {
       await migrate(orm);
       await runImport(orm, seedDir(name), opts.dryRun);
-    }),
-  );
+    });
+  });
 
 program
   .command('schema')
