@@ -289,6 +289,36 @@ describe('import errors for histories', () => {
     expect(await placed()).toEqual({ ref_date: '2023-03-31', tier: 'GRASSROOTS' });
   });
 
+  test('stored units that rely on a re-given unit are checked: children covered, successors alive, no cycle on a stored day', async () => {
+    await importFiles(t.db.orm, {
+      'units.csv':
+        HEADER +
+        'W,,Đảng bộ Tây Sơn,PROVINCIAL_COMMITTEE,,,\nW.C,W,Chi bộ Tây Sơn,GRASSROOTS_CELL,,,\nW.S,W,Đảng bộ cũ,DISTRICT_COMMITTEE,,2024-01-01,W.T\n' +
+        'W.T,W,Đảng bộ mới,DISTRICT_COMMITTEE,2024-01-01,,\nV1,,Đảng bộ V1,PROVINCIAL_COMMITTEE,,,\nV2,,Đảng bộ V2,PROVINCIAL_COMMITTEE,,2022-01-01,\nV2,V1,Đảng bộ V2,DISTRICT_COMMITTEE,2022-01-01,,\n',
+    });
+    const errors = await errorsOf({
+      'units.csv':
+        HEADER + 'W,,Đảng bộ Tây Sơn,PROVINCIAL_COMMITTEE,,2025-01-01,\nW.T,W,Đảng bộ mới,DISTRICT_COMMITTEE,2024-06-01,2025-01-01,\nV1,V2,Đảng bộ V1,DISTRICT_COMMITTEE,,,\n',
+    });
+    expect(errors).toEqual([
+      'units.csv:2: the history given for "W" no longer covers its stored child "W.C" ((open) – (open)); give "W.C" a new history too',
+      'units.csv:3: the history given for "W.T" does not include 2024-01-01, the day stored unit "W.S" ends and "W.T" takes over',
+      'units.csv:4: cycle on 2022-01-01: V1 → V2 → V1',
+    ]);
+  });
+
+  test('a new successor alone updates the row; a stored fact replaced in the same import does not block a new history', async () => {
+    const successor = await importFiles(t.db.orm, { 'units.csv': HEADER + 'W.S,W,Đảng bộ cũ,DISTRICT_COMMITTEE,,2024-01-01,\n' });
+    expect(successor.files['units.csv']).toEqual({ rows: 1, created: 0, updated: 1, unchanged: 0, removed: 0 });
+    await importFiles(t.db.orm, { 'campaigns.csv': 'external_id,unit_code,year,status\nmoved,W.T,2025,COMPLETED\n' });
+    const report = await importFiles(t.db.orm, {
+      'units.csv': HEADER + 'W.T,W,Đảng bộ mới,DISTRICT_COMMITTEE,2024-01-01,2025-01-01,\n',
+      'campaigns.csv': 'external_id,unit_code,year,status\nmoved,W.T,2024,COMPLETED\n',
+    });
+    expect(report.files['campaigns.csv']).toMatchObject({ updated: 1 });
+    expect((await totals(['W.T'], 2024))['W.T']).toBe(1);
+  });
+
   test('re-importing the same history changes nothing', async () => {
     const report = await importFiles(t.db.orm, { 'units.csv': UNITS });
     expect(report.files['units.csv']).toEqual({ rows: 13, created: 0, updated: 0, unchanged: 13, removed: 0 });

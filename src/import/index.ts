@@ -7,12 +7,12 @@ import path from 'node:path';
 import type { Knex, SqlEntityManager } from '@mikro-orm/postgresql';
 import type { Orm } from '../db';
 import { DatasetInvalidError, sortErrors, type ImportError } from './errors';
-import { FACT_FILES, FILE_NAMES, FILE_SPECS, REPORTED_FIGURES, type FileName, type ParsedRow } from './files';
+import { FACT_FILES, FILE_NAMES, FILE_SPECS, REPORTED_FIGURES, type FactFile, type FileName, type ParsedRow } from './files';
 import { parseFile } from './parse';
-import { validateDataset, type StoredState, type ValidUnits } from './validate';
+import { validateDataset, type StoredState, type ValidDataset } from './validate';
 import { TIERS_WITH_PARTY_BUILDING_BOARD, type UnitKind } from '../org/kinds';
 import { placeFact, type Placement } from '../org/history';
-import { openToNull } from '../dates';
+import { addDays, openToNull, overlaps, periodBounds } from '../dates';
 import { pgArray } from '../sql';
 import { idsOfCodes, writeCategories, writeFacts, writeReportedFigures, writeUnits, type FileCounts } from './write';
 
@@ -57,7 +57,7 @@ export async function importDataset(orm: Orm, dir: string, options: ImportOption
       await trx.raw('select pg_advisory_xact_lock(?)', [IMPORT_LOCK]);
       const stored = await loadStoredState(trx);
       const data = validateDataset(parsed, stored, errors);
-      const replaced = await placeStoredFacts(trx, data.units, stored, errors);
+      const replaced = await placeStoredFacts(trx, data, stored, errors);
       if (errors.length > 0) throw new DatasetInvalidError(sortErrors(errors));
 
       const report: ImportReport = { dryRun: !!options.dryRun, files: {} };
@@ -152,42 +152,59 @@ interface PlacementGroup extends Placement {
 
 /**
  * A new history for a stored unit moves the reference date and tier of its stored facts. Re-places them with the
- * same rule as new facts; reports (on the unit's first line) facts that would fall outside the unit's life and
- * party-building-board facts that would land below district tier. Returns the groups whose placement changes.
+ * same rule as new facts; reports (on the unit's first line) facts that would fall outside the unit's life,
+ * party-building-board facts that would land below district tier, and published figures outside the unit's life.
+ * Stored rows that this import replaces (same row key) are left to the new row's own checks.
+ * Returns the groups whose placement changes.
  */
-async function placeStoredFacts(trx: Knex.Transaction, units: ValidUnits, stored: StoredState, errors: ImportError[]): Promise<PlacementGroup[]> {
+async function placeStoredFacts(trx: Knex.Transaction, data: ValidDataset, stored: StoredState, errors: ImportError[]): Promise<PlacementGroup[]> {
+  const units = data.units;
   const storedIds = [...units.given.keys()].map((code) => stored.units.get(code)?.id).filter((id): id is number => id !== undefined);
   if (storedIds.length === 0) return [];
   const codeOf = new Map([...stored.units].map(([code, u]) => [u.id, code]));
   const firstLine = new Map<string, number>();
   for (const r of units.rows) if (!firstLine.has(r.code)) firstLine.set(r.code, r.line);
+  const fail = (code: string, message: string, column?: string) => errors.push({ file: 'units.csv', line: firstLine.get(code), column, message });
+
   const groups = await trx.raw(
     Object.entries(FACT_TABLES)
       .map(
         ([file, table]) => `select '${file}' as file, '${table}' as table, unit_id, year, month, ref_date::text, tier, count(*)::int as n,
-          bool_or(body is not distinct from 'PARTY_BUILDING_BOARD') as board
-        from ${table} where unit_id = any(?::int[]) group by unit_id, year, month, ref_date, tier`,
+          count(*) filter (where body = 'PARTY_BUILDING_BOARD')::int as board
+        from ${table} where unit_id = any(?::int[]) and row_key <> all(?::text[]) group by unit_id, year, month, ref_date, tier`,
       )
       .join(' union all ') + ' order by file, unit_id, year, month nulls first',
-    Object.keys(FACT_TABLES).map(() => pgArray(storedIds)),
+    Object.keys(FACT_TABLES).flatMap((file) => [pgArray(storedIds), pgArray(data.facts[file as FactFile].map((r) => r.rowKey))]),
   );
   const changed: PlacementGroup[] = [];
-  for (const g of groups.rows as { file: string; table: string; unit_id: number; year: number; month: number | null; ref_date: string; tier: string; n: number; board: boolean }[]) {
+  for (const g of groups.rows as { file: string; table: string; unit_id: number; year: number; month: number | null; ref_date: string; tier: string; n: number; board: number }[]) {
     const code = codeOf.get(g.unit_id)!;
     const placement = placeFact(units.merged.get(code)!.versions, g.year, g.month);
     const when = g.month === null ? `${g.year}` : `${g.year}-${String(g.month).padStart(2, '0')}`;
-    const rows = `${g.n} stored ${g.file} row${g.n === 1 ? '' : 's'} of ${when}`;
+    const rows = (n: number) => `${n} stored ${g.file} row${n === 1 ? '' : 's'} of ${when}`;
     if (!placement) {
-      errors.push({ file: 'units.csv', line: firstLine.get(code), message: `the history given for "${code}" leaves ${rows} outside the unit's life` });
-    } else if (g.board && !TIERS_WITH_PARTY_BUILDING_BOARD.has(placement.tier)) {
-      errors.push({
-        file: 'units.csv',
-        line: firstLine.get(code),
-        column: 'kind',
-        message: `"${code}" would be ${placement.tier} tier on ${placement.refDate}, where there is no party-building board, but ${rows} ${g.n === 1 ? 'names' : 'name'} its party-building board`,
-      });
+      fail(code, `the history given for "${code}" leaves ${rows(g.n)} outside the unit's life`);
+    } else if (g.board > 0 && !TIERS_WITH_PARTY_BUILDING_BOARD.has(placement.tier)) {
+      fail(
+        code,
+        `"${code}" would be ${placement.tier} tier on ${placement.refDate}, where there is no party-building board, but ${rows(g.board)} ${g.board === 1 ? 'names' : 'name'} its party-building board`,
+        'kind',
+      );
     } else if (placement.refDate !== g.ref_date || placement.tier !== g.tier) {
       changed.push({ table: g.table, unitId: g.unit_id, year: g.year, month: g.month, ...placement });
+    }
+  }
+
+  const figures = await trx.raw(
+    `select unit_id, year, from_month, to_month, count(*)::int as n from reported_figures
+     where unit_id = any(?::int[]) and row_key <> all(?::text[]) group by unit_id, year, from_month, to_month order by unit_id, year, from_month, to_month`,
+    [pgArray(storedIds), pgArray(data.reportedFigures.map((r) => r.rowKey))],
+  );
+  for (const f of figures.rows as { unit_id: number; year: number; from_month: number; to_month: number; n: number }[]) {
+    const code = codeOf.get(f.unit_id)!;
+    const period = { from: periodBounds(f.year, f.from_month).first, to: addDays(periodBounds(f.year, f.to_month).last, 1) };
+    if (!units.merged.get(code)!.versions.some((v) => overlaps(v, period))) {
+      fail(code, `the history given for "${code}" leaves ${f.n} stored reported figure${f.n === 1 ? '' : 's'} of ${f.year}, months ${f.from_month}–${f.to_month}, outside the unit's life`);
     }
   }
   return changed;

@@ -163,7 +163,35 @@ function validateUnits(parsed: ParsedRow[], stored: StoredState, fail: Fail): Va
   for (const row of rows) if (!firstLine.has(row.code) || row.line < firstLine.get(row.code)!) firstLine.set(row.code, row.line);
   reportSuccessorCycles(given, merged, firstLine, fail);
   reportParentCycles(given, merged, firstLine, fail);
+  checkStoredDependants(given, stored, merged, firstLine, fail);
   return { rows, given, merged };
+}
+
+/**
+ * Stored units that the file does not mention still rely on the units it re-gives: as their parent (which must
+ * exist over each of their versions) or as their successor (which must exist on the day they end). Reported on
+ * the first line of the re-given unit.
+ */
+function checkStoredDependants(
+  given: Map<string, UnitHistory>,
+  stored: StoredState,
+  merged: Map<string, UnitHistory>,
+  firstLine: Map<string, number>,
+  fail: Fail,
+) {
+  for (const [code, history] of stored.units) {
+    if (given.has(code)) continue;
+    for (const v of history.versions) {
+      if (v.parentCode === null || !given.has(v.parentCode)) continue;
+      if (!covers(merged.get(v.parentCode)!.versions, v)) {
+        fail(UNITS, firstLine.get(v.parentCode), `the history given for "${v.parentCode}" no longer covers its stored child "${code}" (${formatInterval(v)}); give "${code}" a new history too`);
+      }
+    }
+    const end = history.versions[history.versions.length - 1]?.to;
+    if (history.successorCode !== null && given.has(history.successorCode) && end && !versionOn(merged.get(history.successorCode)!.versions, end)) {
+      fail(UNITS, firstLine.get(history.successorCode), `the history given for "${history.successorCode}" does not include ${end}, the day stored unit "${code}" ends and "${history.successorCode}" takes over`);
+    }
+  }
 }
 
 function lifeOf(history: UnitHistory): string {
@@ -206,13 +234,14 @@ function reportSuccessorCycles(given: Map<string, UnitHistory>, merged: Map<stri
 
 /**
  * The tree has a cycle on some day if following parents on that day loops. The tree only changes on the days a
- * version starts or ends, so those days (and the open start) are the only ones to check; the stored tree is
- * acyclic, so only walks from the file's codes can find one.
+ * version (of any unit) starts or ends, so those days and the open start are the only ones to check; the stored
+ * tree is acyclic, so only walks from the file's codes can find one.
  */
 function reportParentCycles(given: Map<string, UnitHistory>, merged: Map<string, UnitHistory>, firstLine: Map<string, number>, fail: Fail) {
   const report = cycleReporter(firstLine, fail);
+  // Every day on which any unit's version starts or ends: a stored unit's change can close a cycle with the file's.
   const days = new Set<string | null>([null]);
-  for (const h of given.values()) for (const v of h.versions) for (const d of [v.from, v.to]) if (d !== null) days.add(d);
+  for (const h of merged.values()) for (const v of h.versions) for (const d of [v.from, v.to]) if (d !== null) days.add(d);
   // Earliest day first, so that a cycle is reported on the day it begins.
   for (const day of [...days].sort((a, b) => (a === null ? -1 : b === null ? 1 : a.localeCompare(b)))) {
     const parentOn = (code: string) => {

@@ -66,12 +66,15 @@ export async function writeUnits(trx: Knex.Transaction, units: ValidUnits, store
   for (const [code, history] of units.given) {
     const before = stored.units.get(code);
     const beforeVersions = before?.versions ?? [];
-    for (const v of history.versions) {
+    const successorChanged = before !== undefined && before.successorCode !== history.successorCode;
+    history.versions.forEach((v, i) => {
       const match = beforeVersions.find((b) => b.from === v.from);
+      // The successor is written on the latest row: a new successor updates that row.
+      const isLast = i === history.versions.length - 1;
       if (!match) counts.created++;
-      else if (sameVersion(match, v)) counts.unchanged++;
+      else if (sameVersion(match, v) && !(isLast && successorChanged)) counts.unchanged++;
       else counts.updated++;
-    }
+    });
     counts.removed! += beforeVersions.filter((b) => !history.versions.some((v) => v.from === b.from)).length;
     const same =
       before !== undefined &&
