@@ -5,9 +5,10 @@ import path from 'node:path';
 import express from 'express';
 
 export const EXAMPLE_QUERY = `# Quảng Ninh, full year 2023: the figures of the published report.
-# Change the period (fromMonth / toMonth) or the unit code, or open a unit's children to drill down.
+# The province as it stood at the end of 2023 (asOf); drop asOf for today's tree. Change the period
+# (fromMonth / toMonth) or the unit code, or open a unit's children to drill down.
 query ProvinceRollup {
-  unit(code: "QN") {
+  unit(code: "QN", asOf: "2023-12-31") {
     name
     descendantCount
     rollup(period: { year: 2023 }) {
