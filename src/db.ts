@@ -64,6 +64,10 @@ export async function openDatabase(target: DbTarget | Config): Promise<Orm> {
       driver: PostgreSqlDriver,
       clientUrl: target.databaseUrl,
       pool: { min: 0, max: 10 },
+      // No JIT: rollup statements are short, but the planner's estimates for their recursive CTEs pass
+      // jit_above_cost, and compiling then costs ~1 s per statement (measured on an asOf rollup: 1,280 ms with
+      // JIT, 167 ms without). PGlite has no JIT.
+      driverOptions: { connection: { options: '-c jit=off' } },
       extensions: [Migrator],
     } as Options);
   }

@@ -62,7 +62,7 @@ function subtreeFacts(table: string, scope: RollupScope): { sql: string; params:
   return {
     sql: `with recursive alive as (
         select unit_id from unit_versions where valid_from <= ?::date and ?::date < valid_to),
-      next_unit as (
+      next_unit as materialized (
         select u.id, coalesce(u.successor_id,
           (select lv.parent_id from unit_versions lv where lv.unit_id = u.id order by lv.valid_from desc limit 1)) as next_id
         from units u where not exists (select 1 from alive a where a.unit_id = u.id)),
