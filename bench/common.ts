@@ -110,8 +110,11 @@ export async function timeQuery(orm: Orm, server: ApolloServer<Context>, query: 
   return timeRuns(() => runQuery(orm, server, query), runs, warmups);
 }
 
-/** A new, empty database on the PostgreSQL server of `pgUrl`; `drop` removes it (with force). */
-export async function freshPostgresDatabase(pgUrl: string, prefix: string): Promise<{ name: string; url: string; drop: () => Promise<void> }> {
+/** A new, empty database on the PostgreSQL server of `pgUrl`; `drop` removes it (with force), `keep` leaves it. */
+export async function freshPostgresDatabase(
+  pgUrl: string,
+  prefix: string,
+): Promise<{ name: string; url: string; drop: () => Promise<void>; keep: () => Promise<void> }> {
   const name = `${prefix}_${process.pid}`;
   const admin = new Client({ connectionString: pgUrl });
   await admin.connect();
@@ -133,5 +136,6 @@ export async function freshPostgresDatabase(pgUrl: string, prefix: string): Prom
         await admin.end();
       }
     },
+    keep: () => admin.end(),
   };
 }

@@ -48,6 +48,7 @@ async function measure(engine: string, orm: Orm): Promise<Measured> {
   start = performance.now();
   const again = await importDataset(orm, dir);
   const reimportMs = performance.now() - start;
+  fs.rmSync(dir, { recursive: true, force: true });
   if (report.files['campaigns.csv']!.created !== ROWS || again.files['campaigns.csv']!.unchanged !== ROWS) throw new Error('unexpected import counts');
   const rootAfter = await timeQuery(orm, server, ROOT.replace('2023', '2020'));
   await server.stop();

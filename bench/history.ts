@@ -189,8 +189,10 @@ async function main() {
       await orm.close(true);
     }
   } finally {
-    if (KEEP) console.log(`kept PostgreSQL database ${db.name}`);
-    else await db.drop();
+    if (KEEP) {
+      await db.keep();
+      console.log(`kept PostgreSQL database ${db.name}`);
+    } else await db.drop();
   }
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kiemtra-bench-pglite-'));
   const lite = await openDatabase({ dataDir });
