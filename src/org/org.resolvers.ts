@@ -90,7 +90,8 @@ export class OrgUnitResolver {
       'Without `asOf`, each fact counts for its unit and the ancestors its unit had on the fact\'s reference date ' +
       '(the last day of its month, or year, on which its unit existed), whatever day this unit is seen on. ' +
       'With `asOf`, every fact is rolled along the tree of that day: a unit that did not exist then is replaced by ' +
-      'its successor, or else by the parent it had on its last day, until a unit of that day is reached.',
+      'its successor, or else by the parent it had on its last day, until a unit of that day is reached; so a unit ' +
+      'that does not exist on `asOf` has an empty rollup as of that day (its facts count for the units that took over).',
   })
   rollup(
     @Root() unit: UnitView,
