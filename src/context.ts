@@ -2,6 +2,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { Orm } from './db';
 import { todayIn } from './dates';
+import { OPEN_CALLER, type Caller } from './auth/caller';
 import { createOrgLoaders, type OrgLoaders } from './org/org.loaders';
 import { createRollupLoaders, type RollupLoaders } from './rollup/rollup.loaders';
 
@@ -12,12 +13,14 @@ export interface Context {
   em: EntityManager;
   /** Today's date (YYYY-MM-DD), fixed for the whole request so that every field sees the same tree. */
   today: string;
+  /** Who is asking (OPEN_CALLER when the server runs without authentication). */
+  caller: Caller;
   org: OrgLoaders;
   rollup: RollupLoaders;
 }
 
-export function createContext(orm: Orm, options: { timeZone?: string; today?: string } = {}): Context {
+export function createContext(orm: Orm, options: { timeZone?: string; today?: string; caller?: Caller } = {}): Context {
   const em = orm.em.fork();
   const today = options.today ?? todayIn(options.timeZone ?? DEFAULT_TIME_ZONE);
-  return { em, today, org: createOrgLoaders(em), rollup: createRollupLoaders(em) };
+  return { em, today, caller: options.caller ?? OPEN_CALLER, org: createOrgLoaders(em), rollup: createRollupLoaders(em) };
 }
