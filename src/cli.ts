@@ -12,6 +12,8 @@ import { DatasetInvalidError, formatImportError, importDataset, type ImportRepor
 import { startServer } from './server';
 import { schemaSdl } from './schema';
 import { DEFAULT_SEED, SEEDS, seedDir } from './seeds';
+import { createVerifier, signToken } from './auth/tokens';
+import { Role } from './auth/caller';
 
 const config = loadConfig();
 const logger = createLogger(config.logLevel);
@@ -85,7 +87,8 @@ async function isEmpty(orm: Orm): Promise<boolean> {
 }
 
 async function serve(orm: Orm): Promise<void> {
-  const server = await startServer(orm, logger, config.host, config.port, { timeZone: config.timeZone });
+  const verifier = await createVerifier(config.auth);
+  const server = await startServer(orm, logger, config.host, config.port, { timeZone: config.timeZone, verifier });
   logger.info({ database: describeDatabase() }, `kiemtra serving GraphQL and GraphiQL at ${server.url}`);
   process.stdout.write(`kiemtra: GraphQL API and GraphiQL at ${server.url}\n`);
   await new Promise<void>((resolve) => {
@@ -123,6 +126,35 @@ program
   .command('serve')
   .description('Serve the GraphQL API (POST/GET /graphql), GraphiQL in a browser at /graphql, and /health.')
   .action(() => withDatabase(serve));
+
+program
+  .command('token')
+  .description('Print a signed access token (needs KIEMTRA_AUTH_PRIVATE_KEY_FILE; issuer and audience from KIEMTRA_AUTH_ISSUER / _AUDIENCE).')
+  .requiredOption('--unit <code>', 'the unit whose subtree the token may see')
+  .requiredOption('--roles <roles>', `comma-separated roles: ${Object.values(Role).join(', ')}`)
+  .option('--subject <sub>', 'the token subject (who it is for)', 'kiemtra-cli')
+  .option('--expires <duration>', 'lifetime, e.g. 15m, 8h, 30d', '15m')
+  .action(async (opts: { unit: string; roles: string; subject: string; expires: string }) => {
+    const roles = opts.roles.split(',').map((r) => r.trim().toUpperCase());
+    const unknown = roles.filter((r) => !Object.values(Role).includes(r as Role));
+    if (unknown.length > 0 || roles.length === 0) {
+      process.stderr.write(`error: unknown role ${unknown.join(', ')} (roles: ${Object.values(Role).join(', ')})\n`);
+      process.exitCode = 1;
+      return;
+    }
+    if (!/^\d+\s*[smhdw]$/.test(opts.expires)) {
+      process.stderr.write(`error: --expires must be a number and a unit (s, m, h, d, w), e.g. 15m; got "${opts.expires}"\n`);
+      process.exitCode = 1;
+      return;
+    }
+    try {
+      const token = await signToken(config.auth, { subject: opts.subject, unit: opts.unit, roles: roles as Role[], expiresIn: opts.expires });
+      process.stdout.write(`${token}\n`);
+    } catch (err) {
+      process.stderr.write(`error: ${(err as Error).message}\n`);
+      process.exitCode = 1;
+    }
+  });
 
 program
   .command('migrate')

@@ -2,6 +2,7 @@
  * The one reader of process.env. Every other module receives a Config.
  */
 import path from 'node:path';
+import type { AuthConfig } from './auth/tokens';
 
 export interface Config {
   /** PostgreSQL connection string; when absent the embedded PGlite database is used. */
@@ -14,6 +15,8 @@ export interface Config {
   nodeEnv: string;
   /** Time zone whose calendar says what "today" is (the default tree of `roots` and `unit`). */
   timeZone: string;
+  /** Token verification and signing (src/auth/tokens.ts); without a key the server runs open, on loopback only. */
+  auth: AuthConfig;
 }
 
 function parsePort(raw: string | undefined): number {
@@ -44,5 +47,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL || 'info',
     nodeEnv: env.NODE_ENV || 'development',
     timeZone: parseTimeZone(env.KIEMTRA_TIMEZONE),
+    auth: {
+      publicKeyFile: env.KIEMTRA_AUTH_PUBLIC_KEY_FILE || undefined,
+      privateKeyFile: env.KIEMTRA_AUTH_PRIVATE_KEY_FILE || undefined,
+      jwksFile: env.KIEMTRA_AUTH_JWKS_FILE || undefined,
+      jwksUrl: env.KIEMTRA_AUTH_JWKS_URL || undefined,
+      issuer: env.KIEMTRA_AUTH_ISSUER || 'kiemtra',
+      audience: env.KIEMTRA_AUTH_AUDIENCE || 'kiemtra',
+    },
   };
 }

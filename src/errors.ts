@@ -16,6 +16,8 @@ const CLIENT_CODES = new Set([
   'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_SUPPORTED',
   'NOT_FOUND',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
 ]);
 
 export function badUserInput(message: string, extensions: Record<string, unknown> = {}): GraphQLError {

@@ -11,6 +11,9 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import type { Orm } from './db';
 import type { Logger } from './logger';
 import { createContext, type Context } from './context';
+import { GraphQLError } from 'graphql';
+import { OPEN_CALLER, type Caller } from './auth/caller';
+import { AuthError, bearerToken, isLoopback, type Verifier } from './auth/tokens';
 import { createFormatError } from './errors';
 import { getSchema } from './schema';
 import { graphiqlAssets, graphiqlPage } from './graphiql';
@@ -21,7 +24,28 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-export async function createApp(orm: Orm, logger: Logger, options: { timeZone?: string } = {}) {
+export interface ServerOptions {
+  timeZone?: string;
+  /** Verifies bearer tokens; null or absent = open (every caller may do everything: loopback only). */
+  verifier?: Verifier | null;
+}
+
+/** The caller of a GraphQL request: from its bearer token, or OPEN_CALLER without a verifier; 401 otherwise. */
+async function callerOf(req: express.Request, verifier: Verifier | null | undefined): Promise<Caller> {
+  if (!verifier) return OPEN_CALLER;
+  try {
+    const token = bearerToken(req.headers.authorization);
+    if (token === null) throw new AuthError('a bearer token is required (Authorization: Bearer <token>)');
+    return await verifier(token);
+  } catch (err) {
+    if (!(err instanceof AuthError)) throw err;
+    throw new GraphQLError(`Not authenticated: ${err.message}.`, {
+      extensions: { code: 'UNAUTHENTICATED', http: { status: 401, headers: new Map([['www-authenticate', 'Bearer realm="kiemtra"']]) } },
+    });
+  }
+}
+
+export async function createApp(orm: Orm, logger: Logger, options: ServerOptions = {}) {
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
@@ -40,7 +64,9 @@ export async function createApp(orm: Orm, logger: Logger, options: { timeZone?: 
       res.type('html').send(graphiqlPage('/graphql'));
     } else next();
   });
-  app.use('/graphql', express.json({ limit: '1mb' }), expressMiddleware(apollo, { context: async () => createContext(orm, { timeZone: options.timeZone }) }));
+  app.use('/graphql', express.json({ limit: '1mb' }), expressMiddleware(apollo, {
+      context: async ({ req }) => createContext(orm, { timeZone: options.timeZone, caller: await callerOf(req, options.verifier) }),
+    }));
   app.get('/health', async (_req, res) => {
     try {
       await orm.em.fork().getConnection().execute('select 1');
@@ -70,7 +96,15 @@ export async function createApp(orm: Orm, logger: Logger, options: { timeZone?: 
   return { app, httpServer, apollo };
 }
 
-export async function startServer(orm: Orm, logger: Logger, host: string, port: number, options: { timeZone?: string } = {}): Promise<RunningServer> {
+export async function startServer(orm: Orm, logger: Logger, host: string, port: number, options: ServerOptions = {}): Promise<RunningServer> {
+  if (!options.verifier) {
+    if (!isLoopback(host)) {
+      throw new Error(
+        `refusing to serve on ${host} without authentication: set KIEMTRA_AUTH_PUBLIC_KEY_FILE (or a JWKS), or bind to 127.0.0.1`,
+      );
+    }
+    logger.warn({ host }, 'serving OPEN: no token key is configured, so every caller may do everything (allowed on loopback only)');
+  }
   const { httpServer, apollo } = await createApp(orm, logger, options);
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
