@@ -92,7 +92,7 @@ export async function runQuery(
 ): Promise<{ ms: number; statements: number; data: Record<string, unknown> }> {
   const before = statementCounter.count;
   const start = performance.now();
-  const res = await server.executeOperation({ query }, { contextValue: createContext(orm) });
+  const res = await server.executeOperation({ query }, { contextValue: await createContext(orm) });
   const ms = performance.now() - start;
   if (res.body.kind !== 'single' || res.body.singleResult.errors) throw new Error(JSON.stringify(res.body));
   return { ms, statements: statementCounter.count - before, data: res.body.singleResult.data as Record<string, unknown> };

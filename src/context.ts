@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import type { Orm } from './db';
 import { todayIn } from './dates';
 import { OPEN_CALLER, type Caller } from './auth/caller';
+import { resolveScope } from './auth/scope';
 import { createOrgLoaders, type OrgLoaders } from './org/org.loaders';
 import { createRollupLoaders, type RollupLoaders } from './rollup/rollup.loaders';
 
@@ -15,12 +16,16 @@ export interface Context {
   today: string;
   /** Who is asking (OPEN_CALLER when the server runs without authentication). */
   caller: Caller;
+  /** Id of the unit whose subtree the caller may see (src/auth/scope.ts); null = everything. */
+  scopeUnitId: number | null;
   org: OrgLoaders;
   rollup: RollupLoaders;
 }
 
-export function createContext(orm: Orm, options: { timeZone?: string; today?: string; caller?: Caller } = {}): Context {
+export async function createContext(orm: Orm, options: { timeZone?: string; today?: string; caller?: Caller } = {}): Promise<Context> {
   const em = orm.em.fork();
   const today = options.today ?? todayIn(options.timeZone ?? DEFAULT_TIME_ZONE);
-  return { em, today, caller: options.caller ?? OPEN_CALLER, org: createOrgLoaders(em), rollup: createRollupLoaders(em) };
+  const caller = options.caller ?? OPEN_CALLER;
+  const scopeUnitId = await resolveScope(em, caller);
+  return { em, today, caller, scopeUnitId, org: createOrgLoaders(em), rollup: createRollupLoaders(em, scopeUnitId) };
 }

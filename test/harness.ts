@@ -12,6 +12,7 @@ import { Client } from 'pg';
 import { ApolloServer } from '@apollo/server';
 import { migrate, openDatabase, type Orm } from '../src/db';
 import { createContext, type Context } from '../src/context';
+import type { Caller } from '../src/auth/caller';
 import { createFormatError } from '../src/errors';
 import { createLogger } from '../src/logger';
 import { getSchema } from '../src/schema';
@@ -66,7 +67,7 @@ export async function createTestDb(options: { migrateTo?: string } = {}): Promis
  * Executes a GraphQL operation through Apollo Server (with the production formatError), with a fresh context.
  * `today` fixes the date that `roots` and `unit` use without `asOf` (default: the real today).
  */
-export async function createGraphql(orm: Orm, options: { today?: string } = {}) {
+export async function createGraphql(orm: Orm, options: { today?: string; caller?: Caller } = {}) {
   const server = new ApolloServer<Context>({
     schema: await getSchema(),
     formatError: createFormatError(createLogger('silent')),
@@ -75,7 +76,7 @@ export async function createGraphql(orm: Orm, options: { today?: string } = {}) 
   await server.start();
   return {
     async run(query: string, variables?: Record<string, unknown>): Promise<{ data?: any; errors?: any[] }> {
-      const response = await server.executeOperation({ query, variables }, { contextValue: createContext(orm, { today: options.today }) });
+      const response = await server.executeOperation({ query, variables }, { contextValue: await createContext(orm, { today: options.today, caller: options.caller }) });
       if (response.body.kind !== 'single') throw new Error('unexpected incremental response');
       return response.body.singleResult as { data?: any; errors?: any[] };
     },
@@ -110,7 +111,7 @@ export type Graphql = Awaited<ReturnType<typeof createGraphql>>;
  * Per-file setup: a fresh migrated database, loaded by `load`, and a GraphQL executor on it; torn down after
  * the file. The returned object is filled in beforeAll.
  */
-export function useDatabase(load?: (orm: Orm) => Promise<unknown>, options: { today?: string } = {}): { db: TestDb; gql: Graphql } {
+export function useDatabase(load?: (orm: Orm) => Promise<unknown>, options: { today?: string; caller?: Caller } = {}): { db: TestDb; gql: Graphql } {
   const t = {} as { db: TestDb; gql: Graphql };
   beforeAll(async () => {
     t.db = await createTestDb();

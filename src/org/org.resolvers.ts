@@ -10,6 +10,13 @@ import { sortByCode } from '../order';
 import { unitOnDefaultDay } from './org.loaders';
 import { OrgUnitType, PeriodInput, UnitVersionType } from './org.types';
 import { rootsOn, defaultDay, type UnitView, type VersionRow } from './tree';
+import { isVisible } from '../auth/scope';
+
+/** The unit as the caller may see it: itself if it lies in the caller's scope that day, else null. */
+async function visible(ctx: Context, view: Promise<UnitView | null> | UnitView | null): Promise<UnitView | null> {
+  const v = await view;
+  return isVisible(v, ctx.scopeUnitId) ? v : null;
+}
 
 /** A series covers at most this many years: a guard against a typo such as toYear 20230. */
 const MAX_SERIES_YEARS = 100;
@@ -29,7 +36,7 @@ export class OrgUnitResolver {
   ): Promise<UnitView | null> {
     const id = await ctx.org.idByCode.load(code);
     if (id === null) return null;
-    return asOf ? ctx.org.unitOn(id, asOf) : unitOnDefaultDay(ctx.org, id, ctx.today);
+    return visible(ctx, asOf ? ctx.org.unitOn(id, asOf) : unitOnDefaultDay(ctx.org, id, ctx.today));
   }
 
   @Query(() => [OrgUnitType], { description: 'Units that have no parent on `asOf` (default: today), ordered by code.' })
@@ -37,7 +44,13 @@ export class OrgUnitResolver {
     @Arg('asOf', () => DateScalar, { nullable: true, description: 'The day whose tree to show; default today.' }) asOf: string | null,
     @Ctx() ctx: Context,
   ): Promise<UnitView[]> {
-    return sortByCode(await rootsOn(ctx.em, asOf ?? ctx.today));
+    const day = asOf ?? ctx.today;
+    // A scoped caller's tree starts at its scope unit: nothing above it is readable.
+    if (ctx.scopeUnitId !== null) {
+      const top = await visible(ctx, ctx.org.unitOn(ctx.scopeUnitId, day));
+      return top ? [top] : [];
+    }
+    return sortByCode(await rootsOn(ctx.em, day));
   }
 
   @Query(() => [CadreCategoryType], { description: 'Every cadre category, ordered by code.' })
@@ -45,23 +58,27 @@ export class OrgUnitResolver {
     return ctx.rollup.categories();
   }
 
-  @FieldResolver(() => OrgUnitType, { nullable: true, description: 'The parent unit on `asOf`; null for a root.' })
+  @FieldResolver(() => OrgUnitType, { nullable: true, description: 'The parent unit on `asOf`; null for a root (or above the caller\'s scope).' })
   parent(@Root() unit: UnitView, @Ctx() ctx: Context): Promise<UnitView | null> | null {
-    return unit.parentId === null ? null : ctx.org.unitOn(unit.parentId, unit.asOf);
+    return unit.parentId === null ? null : visible(ctx, ctx.org.unitOn(unit.parentId, unit.asOf));
   }
 
   @FieldResolver(() => [OrgUnitType], { description: 'Units directly below this one on `asOf`, ordered by code.' })
-  children(@Root() unit: UnitView, @Ctx() ctx: Context): Promise<UnitView[]> {
-    return ctx.org.childrenOn(unit.id, unit.asOf);
+  async children(@Root() unit: UnitView, @Ctx() ctx: Context): Promise<UnitView[]> {
+    return (await ctx.org.childrenOn(unit.id, unit.asOf)).filter((c) => isVisible(c, ctx.scopeUnitId));
   }
 
-  @FieldResolver(() => [OrgUnitType], { description: 'Every unit above this one on `asOf`: root first, parent last.' })
+  @FieldResolver(() => [OrgUnitType], {
+    description: 'Every unit above this one on `asOf`: root first, parent last (from the caller\'s scope unit down, for a scoped caller).',
+  })
   async ancestors(@Root() unit: UnitView, @Ctx() ctx: Context): Promise<UnitView[]> {
     const found = await Promise.all(unit.path.slice(0, -1).map((id) => ctx.org.unitOn(id, unit.asOf)));
-    return found.map((u) => {
-      if (!u) throw new Error(`ancestor of unit ${unit.id} on ${unit.asOf} is missing`);
-      return u;
-    });
+    return found
+      .map((u) => {
+        if (!u) throw new Error(`ancestor of unit ${unit.id} on ${unit.asOf} is missing`);
+        return u;
+      })
+      .filter((u) => isVisible(u, ctx.scopeUnitId));
   }
 
   @FieldResolver(() => Int, { description: 'Number of units below this one on `asOf`, at any depth.' })
@@ -76,7 +93,7 @@ export class OrgUnitResolver {
   async successor(@Root() unit: UnitView, @Ctx() ctx: Context): Promise<UnitView | null> {
     if (unit.successorId === null) return null;
     const versions = await ctx.org.versions.load(unit.id);
-    return ctx.org.unitOn(unit.successorId, versions[versions.length - 1].validTo!);
+    return visible(ctx, ctx.org.unitOn(unit.successorId, versions[versions.length - 1].validTo!));
   }
 
   @FieldResolver(() => [UnitVersionType], { description: 'Every version of the unit, oldest first.' })
@@ -138,6 +155,6 @@ export class UnitVersionResolver {
     description: 'The parent during the version (seen on the version\'s last day before today, or today); null for a root.',
   })
   parent(@Root() version: VersionRow, @Ctx() ctx: Context): Promise<UnitView | null> | null {
-    return version.parentId === null ? null : ctx.org.unitOn(version.parentId, defaultDay([version], ctx.today));
+    return version.parentId === null ? null : visible(ctx, ctx.org.unitOn(version.parentId, defaultDay([version], ctx.today)));
   }
 }

@@ -6,6 +6,7 @@ import type { UnitView } from '../org/tree';
 import { MAX_YEAR, MIN_YEAR } from '../rollup/period';
 import { GraphQLError } from 'graphql';
 import { reconcile, type Reconciliation } from './reconcile';
+import { isVisible } from '../auth/scope';
 
 export enum ReconciliationStatus {
   MATCH = 'MATCH',
@@ -113,7 +114,10 @@ export class ReconciliationResolver {
       throw new GraphQLError(`Invalid year: ${year} is outside ${MIN_YEAR}–${MAX_YEAR}.`, { extensions: { code: 'BAD_USER_INPUT', field: 'year' } });
     }
     const id = await ctx.org.idByCode.load(code);
-    return id === null ? null : reconcile(ctx, id, year);
+    if (id === null) return null;
+    // Outside the caller's scope the unit answers as if it did not exist.
+    if (!isVisible(await unitOnDefaultDay(ctx.org, id, ctx.today), ctx.scopeUnitId)) return null;
+    return reconcile(ctx, id, year);
   }
 
   @FieldResolver(() => OrgUnitType, { description: 'The unit (seen today, or on its last day).' })

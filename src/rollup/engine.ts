@@ -34,6 +34,8 @@ export interface RollupScope {
   toMonth: number;
   /** The day whose tree the facts are rolled along; null for each fact's own reference date. */
   asOf: string | null;
+  /** Count only facts whose unit was under this unit on their reference date (a caller's scope); null: all. */
+  scopeUnitId?: number | null;
 }
 
 /** Results are keyed by root and year. */
@@ -47,6 +49,14 @@ function subtreeFacts(table: string, scope: RollupScope): { sql: string; params:
   const months = isWholeYear(scope) ? '' : ' and f.month between ? and ?';
   const monthParams = isWholeYear(scope) ? [] : [scope.fromMonth, scope.toMonth];
   const period = `f.year = any(?::int[])${months}`;
+  // A scoped caller counts only facts recorded under the scope unit: on the fact's reference date, the fact's unit
+  // path runs through the scope unit's path of that day.
+  const scoped = scope.scopeUnitId != null;
+  const inScope = (unitPath: string) =>
+    scoped
+      ? ` and exists (select 1 from unit_segments ss where ss.unit_id = ? and f.ref_date >= ss.valid_from and f.ref_date < ss.valid_to and ${unitPath} <@ ss.path)`
+      : '';
+  const scopeParams = scoped ? [scope.scopeUnitId] : [];
   if (scope.asOf === null) {
     // `f.unit_id + 0`: a planner hint. The planner cannot estimate ltree `<@` against a joined path (it guesses
     // ~100 descendant segments where a province has ~10,000), so it would probe the facts' unit index once per
@@ -59,8 +69,8 @@ function subtreeFacts(table: string, scope: RollupScope): { sql: string; params:
         join unit_segments up on up.path <@ rp.path and up.valid_from < rp.valid_to and rp.valid_from < up.valid_to
         join ${table} f on f.unit_id + 0 = up.unit_id
           and f.ref_date >= up.valid_from and f.ref_date < up.valid_to and f.ref_date >= rp.valid_from and f.ref_date < rp.valid_to
-        where rp.unit_id = any(?::int[]) and ${period})`,
-      params: [pgArray(scope.rootIds), pgArray(scope.years), ...monthParams],
+        where rp.unit_id = any(?::int[]) and ${period}${inScope('up.path')})`,
+      params: [pgArray(scope.rootIds), pgArray(scope.years), ...monthParams, ...scopeParams],
     };
   }
   const day = scope.asOf;
@@ -80,8 +90,10 @@ function subtreeFacts(table: string, scope: RollupScope): { sql: string; params:
         join unit_segments up on up.path <@ rp.path and up.valid_from <= ?::date and ?::date < up.valid_to
         join stands_for m on m.rep_id = up.unit_id
         join ${table} f on f.unit_id = m.unit_id
-        where rp.unit_id = any(?::int[]) and rp.valid_from <= ?::date and ?::date < rp.valid_to and ${period})`,
-    params: [day, day, day, day, pgArray(scope.rootIds), day, day, pgArray(scope.years), ...monthParams],
+        where rp.unit_id = any(?::int[]) and rp.valid_from <= ?::date and ?::date < rp.valid_to and ${period}${inScope(
+          `(select fs.path from unit_segments fs where fs.unit_id = f.unit_id and f.ref_date >= fs.valid_from and f.ref_date < fs.valid_to)`,
+        )})`,
+    params: [day, day, day, day, pgArray(scope.rootIds), day, day, pgArray(scope.years), ...monthParams, ...scopeParams],
   };
 }
 

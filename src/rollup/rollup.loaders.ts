@@ -32,7 +32,8 @@ export async function loadCategories(em: EntityManager): Promise<CadreCategoryTy
 
 type Batch<T> = (scope: RollupScope) => Promise<Map<string, T>>;
 
-export function createRollupLoaders(em: EntityManager): RollupLoaders {
+/** `scopeUnitId`: count only facts whose unit was under this unit on their reference date (null: all). */
+export function createRollupLoaders(em: EntityManager, scopeUnitId: number | null = null): RollupLoaders {
   const loaders = new Map<string, DataLoader<string, unknown>>();
   let categories: Promise<CadreCategoryType[]> | undefined;
   const getCategories = () => (categories ??= loadCategories(em));
@@ -51,6 +52,7 @@ export function createRollupLoaders(em: EntityManager): RollupLoaders {
           fromMonth,
           toMonth,
           asOf: request.asOf,
+          scopeUnitId,
         };
         const result = await batch(scope);
         return keys.map((k) => result.get(k)!);
