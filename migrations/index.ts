@@ -1,8 +1,12 @@
 /** Every migration, in order. Listed explicitly so that tests (ts-jest) and the built CLI apply the same set. */
 import { Migration20261126000000Initial } from './Migration20261126000000Initial';
 import { Migration20261126120000History } from './Migration20261126120000History';
+import { Migration20261126140000Audit } from './Migration20261126140000Audit';
+import { Migration20261126150000RowSecurity } from './Migration20261126150000RowSecurity';
 
 export const MIGRATIONS = [
   { name: 'Migration20261126000000Initial', class: Migration20261126000000Initial },
   { name: 'Migration20261126120000History', class: Migration20261126120000History },
+  { name: 'Migration20261126140000Audit', class: Migration20261126140000Audit },
+  { name: 'Migration20261126150000RowSecurity', class: Migration20261126150000RowSecurity },
 ];

@@ -1,11 +1,13 @@
 /** The per-request context: a forked EntityManager, today's date, and the loaders built on them, made in one factory. */
 import type { EntityManager } from '@mikro-orm/core';
+import type { Knex } from '@mikro-orm/postgresql';
 import type { Orm } from './db';
 import { todayIn } from './dates';
 import { OPEN_CALLER, type Caller } from './auth/caller';
 import { resolveScope } from './auth/scope';
 import { createOrgLoaders, type OrgLoaders } from './org/org.loaders';
 import { createRollupLoaders, type RollupLoaders } from './rollup/rollup.loaders';
+import { queryRows } from './sql';
 
 /** The party's calendar is Vietnam's: "today" changes at midnight in Hà Nội, not in UTC. */
 export const DEFAULT_TIME_ZONE = 'Asia/Ho_Chi_Minh';
@@ -20,12 +22,53 @@ export interface Context {
   scopeUnitId: number | null;
   org: OrgLoaders;
   rollup: RollupLoaders;
+  /** Ends the request's transaction, if it has one (the requestTransaction plugin calls it). */
+  finish(): Promise<void>;
 }
 
-export async function createContext(orm: Orm, options: { timeZone?: string; today?: string; caller?: Caller } = {}): Promise<Context> {
+export interface ContextOptions {
+  timeZone?: string;
+  today?: string;
+  caller?: Caller;
+  /**
+   * The two enforcements of scope, both on by default. Tests switch one off to prove the other holds alone:
+   * `resolvers` (the resolvers and the rollup engine filter by scope) and `rowSecurity` (the request's statements
+   * run as `kiemtra_reader` under PostgreSQL row-level security).
+   */
+  enforce?: { resolvers?: boolean; rowSecurity?: boolean };
+}
+
+export async function createContext(orm: Orm, options: ContextOptions = {}): Promise<Context> {
   const em = orm.em.fork();
   const today = options.today ?? todayIn(options.timeZone ?? DEFAULT_TIME_ZONE);
   const caller = options.caller ?? OPEN_CALLER;
-  const scopeUnitId = await resolveScope(em, caller);
-  return { em, today, caller, scopeUnitId, org: createOrgLoaders(em), rollup: createRollupLoaders(em, scopeUnitId) };
+  const scope = await resolveScope(em, caller);
+  let finish = async () => {};
+  if (scope !== null && options.enforce?.rowSecurity !== false) finish = await beginScopedTransaction(em, scope);
+  const scopeUnitId = options.enforce?.resolvers === false ? null : scope;
+  return { em, today, caller, scopeUnitId, org: createOrgLoaders(em), rollup: createRollupLoaders(em, scopeUnitId), finish };
+}
+
+/**
+ * A scoped request reads in one read-only transaction as the non-owner role kiemtra_reader, with the scope unit in
+ * a transaction-local setting: the row-level security policies (migrations/…RowSecurity.ts) then hide every row
+ * outside the scope, whatever SQL runs. Returns the function that ends it.
+ */
+async function beginScopedTransaction(em: EntityManager, scopeUnitId: number): Promise<() => Promise<void>> {
+  const connection = em.getConnection();
+  const trx = (await connection.begin({ readOnly: true })) as Knex.Transaction;
+  em.setTransactionContext(trx);
+  try {
+    await queryRows(em, `select set_config('kiemtra.scope_unit', ?, true)`, [String(scopeUnitId)]);
+    await queryRows(em, `set local role kiemtra_reader`);
+  } catch (err) {
+    await connection.rollback(trx);
+    throw err;
+  }
+  let done = false;
+  return async () => {
+    if (done) return;
+    done = true;
+    await connection.rollback(trx); // read-only: nothing to keep
+  };
 }

@@ -1,5 +1,6 @@
 /**
- * Apollo Server on Express: POST/GET /graphql, GraphiQL for browsers at GET /graphql, and GET /health.
+ * Apollo Server on Express: POST/GET /graphql, GraphiQL for browsers at GET /graphql, GET /health (liveness) and
+ * GET /ready (readiness: the database answers).
  * No side effects at import time: callers create and start the server.
  */
 import http from 'node:http';
@@ -11,10 +12,12 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import type { Orm } from './db';
 import type { Logger } from './logger';
 import { createContext, type Context } from './context';
+import { requestTransactionPlugin } from './request-transaction';
 import { GraphQLError } from 'graphql';
 import { OPEN_CALLER, type Caller } from './auth/caller';
 import { AuthError, bearerToken, isLoopback, type Verifier } from './auth/tokens';
 import { createFormatError } from './errors';
+import { readinessHandler, rethrowUnavailable } from './health';
 import { getSchema } from './schema';
 import { graphiqlAssets, graphiqlPage } from './graphiql';
 
@@ -53,7 +56,7 @@ export async function createApp(orm: Orm, logger: Logger, options: ServerOptions
     schema: await getSchema(),
     formatError: createFormatError(logger),
     includeStacktraceInErrorResponses: false,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled()],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), requestTransactionPlugin],
   });
   await apollo.start();
 
@@ -65,16 +68,15 @@ export async function createApp(orm: Orm, logger: Logger, options: ServerOptions
     } else next();
   });
   app.use('/graphql', express.json({ limit: '1mb' }), expressMiddleware(apollo, {
-      context: async ({ req }) => createContext(orm, { timeZone: options.timeZone, caller: await callerOf(req, options.verifier) }),
+      context: async ({ req }) =>
+        createContext(orm, { timeZone: options.timeZone, caller: await callerOf(req, options.verifier) }).catch(rethrowUnavailable),
     }));
-  app.get('/health', async (_req, res) => {
-    try {
-      await orm.em.fork().getConnection().execute('select 1');
-      res.json({ status: 'ok' });
-    } catch {
-      res.status(503).json({ status: 'unavailable' });
-    }
+  // Liveness: the process answers (never touches the database, so a database outage does not get it restarted).
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
   });
+  // Readiness: the database answers `select 1` (within 2 s); 503 while it does not.
+  app.get('/ready', readinessHandler(orm));
   app.get('/', (_req, res) => res.redirect('/graphql'));
   app.use((_req, res) => {
     res.status(404).json({ errors: [{ message: 'Not found. The API is at /graphql.', extensions: { code: 'NOT_FOUND' } }] });

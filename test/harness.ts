@@ -11,7 +11,8 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { ApolloServer } from '@apollo/server';
 import { migrate, openDatabase, type Orm } from '../src/db';
-import { createContext, type Context } from '../src/context';
+import { createContext, type Context, type ContextOptions } from '../src/context';
+import { requestTransactionPlugin } from '../src/request-transaction';
 import type { Caller } from '../src/auth/caller';
 import { createFormatError } from '../src/errors';
 import { createLogger } from '../src/logger';
@@ -67,16 +68,17 @@ export async function createTestDb(options: { migrateTo?: string } = {}): Promis
  * Executes a GraphQL operation through Apollo Server (with the production formatError), with a fresh context.
  * `today` fixes the date that `roots` and `unit` use without `asOf` (default: the real today).
  */
-export async function createGraphql(orm: Orm, options: { today?: string; caller?: Caller } = {}) {
+export async function createGraphql(orm: Orm, options: { today?: string; caller?: Caller; enforce?: ContextOptions['enforce'] } = {}) {
   const server = new ApolloServer<Context>({
     schema: await getSchema(),
     formatError: createFormatError(createLogger('silent')),
     includeStacktraceInErrorResponses: false,
+    plugins: [requestTransactionPlugin],
   });
   await server.start();
   return {
     async run(query: string, variables?: Record<string, unknown>): Promise<{ data?: any; errors?: any[] }> {
-      const response = await server.executeOperation({ query, variables }, { contextValue: await createContext(orm, { today: options.today, caller: options.caller }) });
+      const response = await server.executeOperation({ query, variables }, { contextValue: await createContext(orm, { today: options.today, caller: options.caller, enforce: options.enforce }) });
       if (response.body.kind !== 'single') throw new Error('unexpected incremental response');
       return response.body.singleResult as { data?: any; errors?: any[] };
     },

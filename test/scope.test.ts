@@ -3,8 +3,13 @@
  * The scoped caller sees its district's subtree and nothing else — not the province above, not the sibling whose
  * code starts the same way (T.1 vs T.10), not facts recorded elsewhere before a unit moved in — and a unit outside
  * the scope answers exactly like a unit that does not exist.
+ *
+ * Every test runs three times: with both enforcements, with only the resolvers' (row-level security off), and
+ * with only PostgreSQL row-level security (resolver checks off) — so each layer is proven to hold alone.
  */
 import { Role, type Caller } from '../src/auth/caller';
+import { createContext, type ContextOptions } from '../src/context';
+import { queryRows } from '../src/sql';
 import { createGraphql, importFiles, useDatabase, type Graphql } from './harness';
 
 const UNITS = `code,parent_code,name,kind,valid_from,valid_to,successor_code
@@ -30,9 +35,17 @@ const DISCIPLINE = `unit_code,year,body,subject,quantity\nT.10.B,2023,COMMITTEE,
 const t = useDatabase((orm) => importFiles(orm, { 'units.csv': UNITS, 'campaigns.csv': CAMPAIGNS, 'discipline.csv': DISCIPLINE }), { today: '2026-11-26' });
 
 const district: Caller = { subject: 'district-user', unitCode: 'T.1', roles: new Set([Role.VIEWER]) };
+
+const MODES: [string, ContextOptions['enforce']][] = [
+  ['both enforcements', {}],
+  ['resolvers only (row-level security off)', { rowSecurity: false }],
+  ['row-level security only (resolver checks off)', { resolvers: false }],
+];
+
+describe.each(MODES)('%s', (_mode, enforce) => {
 let scoped: Graphql;
 beforeAll(async () => {
-  scoped = await createGraphql(t.db.orm, { today: '2026-11-26', caller: district });
+  scoped = await createGraphql(t.db.orm, { today: '2026-11-26', caller: district, enforce });
 });
 afterAll(() => scoped?.stop());
 
@@ -88,10 +101,29 @@ test('reconciliation and the successor of a unit are out of reach outside the sc
 });
 
 test('a token for a unit that does not exist sees nothing at all', async () => {
-  const ghost = await createGraphql(t.db.orm, { caller: { subject: 'ghost', unitCode: 'NOWHERE', roles: new Set([Role.ADMIN]) } });
+  const ghost = await createGraphql(t.db.orm, { caller: { subject: 'ghost', unitCode: 'NOWHERE', roles: new Set([Role.ADMIN]) }, enforce });
   try {
     expect(await ghost.data(`{ roots { code } t: unit(code: "T") { code } t1: unit(code: "T.1") { code } }`)).toEqual({ roots: [], t: null, t1: null });
   } finally {
     await ghost.stop();
   }
+});
+});
+
+test('under row-level security any SQL a scoped request runs sees only the scope: units, facts, figures', async () => {
+  const ctx = await createContext(t.db.orm, { caller: district, enforce: { resolvers: false } });
+  try {
+    const codes = (await queryRows<{ code: string }>(ctx.em, 'select code from units order by code')).map((r) => r.code);
+    expect(codes).toEqual(['M', 'T.1', 'T.1.A']);
+    const [facts] = await queryRows<{ n: number; q: number }>(ctx.em, 'select count(*)::int as n, sum(quantity)::int as q from campaigns');
+    expect(facts).toEqual({ n: 3, q: 2 + 8 + 64 });
+    const [links] = await queryRows<{ n: number }>(ctx.em, 'select count(*)::int as n from disciplinary_actions');
+    expect(links.n).toBe(1);
+    await expect(queryRows(ctx.em, `insert into cadre_categories (code, name) values ('X', 'X')`)).rejects.toThrow();
+  } finally {
+    await ctx.finish();
+  }
+  // The same statements as the owner (an unscoped request) see everything.
+  const open = await createContext(t.db.orm);
+  expect((await queryRows(open.em, 'select code from units')).length).toBe(6);
 });

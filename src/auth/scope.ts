@@ -4,6 +4,7 @@
  * outside the scope answer exactly like units that do not exist (null), so codes cannot be probed.
  */
 import type { EntityManager } from '@mikro-orm/core';
+import { queryRows } from '../sql';
 import type { Caller } from './caller';
 import type { UnitView } from '../org/tree';
 
@@ -13,7 +14,7 @@ const NOWHERE = -1;
 /** The id of the caller's scope unit; null for an unscoped (open-mode) caller. */
 export async function resolveScope(em: EntityManager, caller: Caller): Promise<number | null> {
   if (caller.unitCode === null) return null;
-  const rows: { id: number }[] = await em.getConnection().execute('select id from units where code = ?', [caller.unitCode], 'all');
+  const rows = await queryRows<{ id: number }>(em, 'select id from units where code = ?', [caller.unitCode]);
   return rows.length > 0 ? Number(rows[0].id) : NOWHERE;
 }
 

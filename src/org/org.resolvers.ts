@@ -72,13 +72,9 @@ export class OrgUnitResolver {
     description: 'Every unit above this one on `asOf`: root first, parent last (from the caller\'s scope unit down, for a scoped caller).',
   })
   async ancestors(@Root() unit: UnitView, @Ctx() ctx: Context): Promise<UnitView[]> {
+    // Ancestors the caller may not see (above its scope) are left out, by either enforcement.
     const found = await Promise.all(unit.path.slice(0, -1).map((id) => ctx.org.unitOn(id, unit.asOf)));
-    return found
-      .map((u) => {
-        if (!u) throw new Error(`ancestor of unit ${unit.id} on ${unit.asOf} is missing`);
-        return u;
-      })
-      .filter((u) => isVisible(u, ctx.scopeUnitId));
+    return found.filter((u): u is UnitView => isVisible(u, ctx.scopeUnitId));
   }
 
   @FieldResolver(() => Int, { description: 'Number of units below this one on `asOf`, at any depth.' })

@@ -6,7 +6,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { addDays, contains, openToNull } from '../dates';
 import type { Tier, UnitKind } from './kinds';
-import { pgArray } from '../sql';
+import { pgArray, queryRows } from '../sql';
 
 export interface UnitView {
   id: number;
@@ -59,7 +59,7 @@ function toView(r: Record<string, any>, day: string): UnitView {
 }
 
 async function views(em: EntityManager, day: string, where: string, params: unknown[]): Promise<UnitView[]> {
-  const rows = await em.getConnection().execute(`select ${VIEW_COLUMNS} from units u ${ON_DAY} where ${where}`, [day, day, day, day, ...params], 'all');
+  const rows = await queryRows(em, `select ${VIEW_COLUMNS} from units u ${ON_DAY} where ${where}`, [day, day, day, day, ...params]);
   return rows.map((r: Record<string, any>) => toView(r, day));
 }
 
@@ -70,29 +70,33 @@ export const unitsOn = (em: EntityManager, day: string, ids: readonly number[]) 
 export const childrenOn = (em: EntityManager, day: string, parentIds: readonly number[]) =>
   views(em, day, `v.parent_id = any(?::int[])`, [pgArray(parentIds)]);
 
-/** Units without a parent on `day`. */
-export const rootsOn = (em: EntityManager, day: string) => views(em, day, `v.parent_id is null`, []);
+/**
+ * Units without a parent on `day` — or whose parent the reader cannot see: under row-level security a scoped
+ * caller's tree starts at its scope unit.
+ */
+export const rootsOn = (em: EntityManager, day: string) =>
+  views(em, day, `(v.parent_id is null or not exists (select 1 from units p where p.id = v.parent_id))`, []);
 
 /** Number of units below each given unit on `day`. */
 export async function descendantCountsOn(em: EntityManager, day: string, ids: readonly number[]): Promise<Map<number, number>> {
-  const rows: { id: number; n: string }[] = await em.getConnection().execute(
+  const rows = await queryRows<{ id: number; n: string }>(
+    em,
     `select r.unit_id as id, count(*) - 1 as n from unit_segments r
      join unit_segments d on d.path <@ r.path and d.valid_from <= ?::date and ?::date < d.valid_to
      where r.unit_id = any(?::int[]) and r.valid_from <= ?::date and ?::date < r.valid_to group by r.unit_id`,
     [day, day, pgArray(ids), day, day],
-    'all',
   );
   return new Map(rows.map((r) => [Number(r.id), Number(r.n)]));
 }
 
 /** Every version of each unit, sorted by start, and the unit's id by code. */
 export async function versionsOf(em: EntityManager, where: { ids?: readonly number[]; codes?: readonly string[] }): Promise<{ codes: Map<string, number>; versions: Map<number, VersionRow[]> }> {
-  const rows = await em.getConnection().execute(
+  const rows = await queryRows(
+    em,
     `select u.id, u.code, v.valid_from::text as valid_from, v.valid_to::text as valid_to, v.parent_id, v.name, v.kind, v.tier
      from units u join unit_versions v on v.unit_id = u.id
      where ${where.codes ? 'u.code = any(?::text[])' : 'u.id = any(?::int[])'} order by u.id, v.valid_from`,
     [pgArray(where.codes ?? where.ids ?? [])],
-    'all',
   );
   const codes = new Map<string, number>();
   const versions = new Map<number, VersionRow[]>();

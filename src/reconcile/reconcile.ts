@@ -11,7 +11,7 @@
  * metric, same first month) that shrinks from one period to a longer one.
  */
 import type { Context } from '../context';
-import { pgArray } from '../sql';
+import { pgArray, queryRows } from '../sql';
 import { loadSections, type HeadlineSections } from '../rollup/series';
 import { parseMetric } from './metrics';
 
@@ -55,11 +55,11 @@ function hasData(section: keyof HeadlineSections, r: HeadlineSections): boolean 
 }
 
 export async function reconcile(ctx: Context, unitId: number, year: number): Promise<Reconciliation> {
-  const rows: Record<string, any>[] = await ctx.em.getConnection().execute(
+  const rows = await queryRows(
+    ctx.em,
     `select external_id, metric, year, from_month, to_month, value, bound, percent::float8 as percent, source, note
      from reported_figures where unit_id = any(?::int[]) and year = ? order by from_month, to_month, metric, id`,
     [pgArray([unitId]), year],
-    'all',
   );
   // Loaded together: one statement per section and month range, whatever the number of figures.
   const computed = await Promise.all(

@@ -21,7 +21,7 @@ import { Authority, AUTHORITY_OF_BODY, Body, CampaignStatus, DisciplineForm, Doc
 import type { CadreCategoryType } from '../facts/cadre-category.type';
 import { isWholeYear } from './period';
 import { percent, share } from './shares';
-import { pgArray } from '../sql';
+import { pgArray, queryRows } from '../sql';
 import type { AuthorityDiscipline, CampaignStats, CategoryShare, DisciplineStats, DocumentStats } from './rollup.types';
 
 type Row = Record<string, unknown>;
@@ -99,7 +99,7 @@ function subtreeFacts(table: string, scope: RollupScope): { sql: string; params:
 
 async function groupedSums(em: EntityManager, table: string, scope: RollupScope, select: string): Promise<Row[]> {
   const facts = subtreeFacts(table, scope);
-  return em.getConnection().execute(`${facts.sql} ${select}`, facts.params, 'all');
+  return queryRows(em, `${facts.sql} ${select}`, facts.params);
 }
 
 function forEachKey<T>(scope: RollupScope, make: () => T): Map<string, T> {
