@@ -149,5 +149,16 @@ test('`kiemtra token` prints a token the server accepts; bad roles and a missing
     throw new Error('expected a failure');
   };
   expect(fail(['--unit', 'H', '--roles', 'VIEWER,ROOT'])).toContain('unknown role ROOT');
+  // Importing with a token needs EDITOR (checked before the database is touched).
+  const importAs = (jwt: string) => {
+    try {
+      execFileSync(process.execPath, [cli, 'import', dir, '--token', jwt], { env: { ...env, KIEMTRA_AUTH_PUBLIC_KEY_FILE: ed.pub }, encoding: 'utf8', stdio: 'pipe' });
+    } catch (err) {
+      return (err as { stderr: string }).stderr;
+    }
+    throw new Error('expected a failure');
+  };
+  expect(importAs(token)).toContain('importing needs the EDITOR role');
+  expect(importAs(token.slice(0, -4) + 'AAAA')).toContain('the token is not accepted: the token signature does not verify');
   expect(fail(['--unit', 'H', '--roles', 'VIEWER'], { KIEMTRA_AUTH_PRIVATE_KEY_FILE: '' })).toContain('set KIEMTRA_AUTH_PRIVATE_KEY_FILE');
 });

@@ -10,7 +10,8 @@
 import { Role, type Caller } from '../src/auth/caller';
 import { createContext, type ContextOptions } from '../src/context';
 import { queryRows } from '../src/sql';
-import { createGraphql, importFiles, useDatabase, type Graphql } from './harness';
+import { DatasetInvalidError, formatImportError, importDataset } from '../src/import';
+import { createGraphql, importFiles, useDatabase, writeDataset, type Graphql } from './harness';
 
 const UNITS = `code,parent_code,name,kind,valid_from,valid_to,successor_code
 T,,Tỉnh ủy Thử nghiệm,PROVINCIAL_COMMITTEE,,,
@@ -126,4 +127,28 @@ test('under row-level security any SQL a scoped request runs sees only the scope
   // The same statements as the owner (an unscoped request) see everything.
   const open = await createContext(t.db.orm);
   expect((await queryRows(open.em, 'select code from units')).length).toBe(6);
+});
+
+test('an import with a scoped token may only write inside the subtree, and says where each row is outside', async () => {
+  let errors: string[] = [];
+  try {
+    await importDataset(t.db.orm, writeDataset({
+      'units.csv': `code,parent_code,name,kind\nT.1.N,T.1,Chi bộ Mới,GRASSROOTS_CELL\nT.10.N,T.10,Chi bộ Ngoài,GRASSROOTS_CELL\nT.1,T,Huyện ủy Một,DISTRICT_COMMITTEE\n`,
+      'campaigns.csv': `unit_code,year,month,status\nT.1.A,2024,1,COMPLETED\nT.10.B,2024,1,COMPLETED\nM,2023,3,COMPLETED\nM,2023,9,PLANNED\n`,
+    }), { scopeCode: 'T.1' });
+  } catch (err) {
+    if (!(err instanceof DatasetInvalidError)) throw err;
+    errors = err.errors.map(formatImportError);
+  }
+  expect(errors).toEqual([
+    'campaigns.csv:3:unit_code: "T.10.B" on 2024-01-31 is outside the subtree of "T.1", the unit of your token',
+    'campaigns.csv:4:unit_code: "M" on 2023-03-31 is outside the subtree of "T.1", the unit of your token',
+    'units.csv:3:parent_code: the parent of "T.10.N" from the start is outside the subtree of "T.1", the unit of your token',
+    'units.csv:4:code: "T.1" is the unit of your token: only someone above it may change its history',
+  ]);
+  const ok = await importDataset(t.db.orm, writeDataset({
+    'units.csv': `code,parent_code,name,kind\nT.1.N,T.1,Chi bộ Mới,GRASSROOTS_CELL\n`,
+    'campaigns.csv': `unit_code,year,month,status\nT.1.N,2024,1,COMPLETED\nM,2023,9,PLANNED\n`,
+  }), { scopeCode: 'T.1', actor: 'token:district-user' });
+  expect(ok.files['campaigns.csv']).toMatchObject({ created: 2 });
 });
