@@ -50,8 +50,8 @@ export async function createContext(orm: Orm, options: ContextOptions = {}): Pro
 }
 
 /**
- * A scoped request reads in one read-only transaction as the non-owner role kiemtra_reader, with the scope unit in
- * a transaction-local setting: the row-level security policies (migrations/…RowSecurity.ts) then hide every row
+ * A scoped request reads in one read-only transaction as the non-owner role kiemtra_reader, with the scope unit's
+ * tree paths in a transaction-local setting: the row-level security policies (migrations/…RowSecurity.ts) then hide every row
  * outside the scope, whatever SQL runs. Returns the function that ends it.
  */
 async function beginScopedTransaction(em: EntityManager, scopeUnitId: number): Promise<() => Promise<void>> {
@@ -59,7 +59,12 @@ async function beginScopedTransaction(em: EntityManager, scopeUnitId: number): P
   const trx = (await connection.begin({ readOnly: true })) as Knex.Transaction;
   em.setTransactionContext(trx);
   try {
-    await queryRows(em, `select set_config('kiemtra.scope_unit', ?, true)`, [String(scopeUnitId)]);
+    // As the owner, before switching role: the paths the scope unit has had (none for an unknown unit: see nothing).
+    await queryRows(
+      em,
+      `select set_config('kiemtra.scope_paths', coalesce((select string_agg(path::text, ' ') from unit_segments where unit_id = ?), ''), true)`,
+      [scopeUnitId],
+    );
     await queryRows(em, `set local role kiemtra_reader`);
   } catch (err) {
     await connection.rollback(trx);

@@ -13,5 +13,14 @@ export function pgArray(values: readonly (string | number | null)[]): string {
  * request runs in one, under row-level security), else on the pool. Every raw read goes through here.
  */
 export function queryRows<T = Record<string, any>>(em: EntityManager, sql: string, params: readonly unknown[] = []): Promise<T[]> {
-  return em.getConnection().execute(sql, [...params], 'all', em.getTransactionContext());
+  const trx = em.getTransactionContext();
+  const run = () => em.getConnection().execute(sql, [...params], 'all', trx) as Promise<T[]>;
+  if (!trx) return run();
+  // A transaction has one connection: statements from concurrent loaders are queued, not sent over each other.
+  const previous = queues.get(trx) ?? Promise.resolve();
+  const next = previous.catch(() => undefined).then(run);
+  queues.set(trx, next);
+  return next;
 }
+
+const queues = new WeakMap<object, Promise<unknown>>();

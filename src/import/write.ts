@@ -236,3 +236,16 @@ export async function writeReportedFigures(trx: Knex.Transaction, rows: Reported
   counts.unchanged = counts.rows - counts.created - counts.updated;
   return counts;
 }
+
+/**
+ * Facts carry their unit's ancestor path on their reference date (row-level security filters on it). Sets it for
+ * new rows and rewrites it wherever a tree change or a re-placement moved it.
+ */
+export async function refreshFactPaths(trx: Knex.Transaction): Promise<void> {
+  for (const table of ['campaigns', 'disciplinary_actions', 'documents']) {
+    await trx.raw(
+      `update ${table} f set path = s.path from unit_segments s
+       where s.unit_id = f.unit_id and f.ref_date >= s.valid_from and f.ref_date < s.valid_to and f.path is distinct from s.path`,
+    );
+  }
+}

@@ -8,8 +8,8 @@
  *
  * Which facts count for a root:
  * - by default, a fact counts for its unit and every ancestor its unit had on the fact's reference date
- *   (`ref_date`, stored by the import): the root's segment and the unit's segment both hold on that day and the
- *   unit's path lies under the root's (ltree `<@`);
+ *   (`ref_date`, stored by the import): the root's segment holds on that day and the fact's `path` (its unit's
+ *   path that day, also stored by the import) lies under the root's (ltree `<@`);
  * - with `asOf`, every fact is first carried to the unit that stands for its unit on that day (itself if it
  *   exists then, else — repeatedly — its successor or, without one, the parent it had on its last day), and
  *   counts for that unit and its ancestors in the tree of that day.
@@ -52,24 +52,18 @@ function subtreeFacts(table: string, scope: RollupScope): { sql: string; params:
   // A scoped caller counts only facts recorded under the scope unit: on the fact's reference date, the fact's unit
   // path runs through the scope unit's path of that day.
   const scoped = scope.scopeUnitId != null;
-  const inScope = (unitPath: string) =>
-    scoped
-      ? ` and exists (select 1 from unit_segments ss where ss.unit_id = ? and f.ref_date >= ss.valid_from and f.ref_date < ss.valid_to and ${unitPath} <@ ss.path)`
-      : '';
+  const inScope = scoped
+    ? ` and exists (select 1 from unit_segments ss where ss.unit_id = ? and f.ref_date >= ss.valid_from and f.ref_date < ss.valid_to and f.path <@ ss.path)`
+    : '';
   const scopeParams = scoped ? [scope.scopeUnitId] : [];
   if (scope.asOf === null) {
-    // `f.unit_id + 0`: a planner hint. The planner cannot estimate ltree `<@` against a joined path (it guesses
-    // ~100 descendant segments where a province has ~10,000), so it would probe the facts' unit index once per
-    // segment. Hiding the index makes it hash the period's facts instead. Measured on the reference tree with
-    // 100,000 campaigns (bench/history.ts data), PostgreSQL: province 72–110 → 22–27 ms, its 20 children 68–103 →
-    // 21–34 ms; a single grassroots unit 1.3–1.8 → 5.9–6.4 ms, the price of the worst cases' gain.
+    // Each fact carries its unit's path on its reference date (`f.path`, kept by the import): it counts for a root
+    // when the root's segment holds on that day and the fact's path lies under the root's path.
     return {
       sql: `with sf as (
         select rp.unit_id as root_id, f.* from unit_segments rp
-        join unit_segments up on up.path <@ rp.path and up.valid_from < rp.valid_to and rp.valid_from < up.valid_to
-        join ${table} f on f.unit_id + 0 = up.unit_id
-          and f.ref_date >= up.valid_from and f.ref_date < up.valid_to and f.ref_date >= rp.valid_from and f.ref_date < rp.valid_to
-        where rp.unit_id = any(?::int[]) and ${period}${inScope('up.path')})`,
+        join ${table} f on f.path <@ rp.path and f.ref_date >= rp.valid_from and f.ref_date < rp.valid_to
+        where rp.unit_id = any(?::int[]) and ${period}${inScope})`,
       params: [pgArray(scope.rootIds), pgArray(scope.years), ...monthParams, ...scopeParams],
     };
   }
@@ -90,9 +84,7 @@ function subtreeFacts(table: string, scope: RollupScope): { sql: string; params:
         join unit_segments up on up.path <@ rp.path and up.valid_from <= ?::date and ?::date < up.valid_to
         join stands_for m on m.rep_id = up.unit_id
         join ${table} f on f.unit_id = m.unit_id
-        where rp.unit_id = any(?::int[]) and rp.valid_from <= ?::date and ?::date < rp.valid_to and ${period}${inScope(
-          `(select fs.path from unit_segments fs where fs.unit_id = f.unit_id and f.ref_date >= fs.valid_from and f.ref_date < fs.valid_to)`,
-        )})`,
+        where rp.unit_id = any(?::int[]) and rp.valid_from <= ?::date and ?::date < rp.valid_to and ${period}${inScope})`,
     params: [day, day, day, day, pgArray(scope.rootIds), day, day, pgArray(scope.years), ...monthParams, ...scopeParams],
   };
 }

@@ -4,7 +4,7 @@
  */
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/core';
-import { CadreCategory } from '../facts/cadre-category.entity';
+import { queryRows } from '../sql';
 import { sortByCode } from '../order';
 import type { CadreCategoryType } from '../facts/cadre-category.type';
 import { campaignStats, disciplineStats, documentStats, rollupKey, type RollupScope } from './engine';
@@ -27,7 +27,7 @@ export interface RollupLoaders {
 }
 
 export async function loadCategories(em: EntityManager): Promise<CadreCategoryType[]> {
-  return sortByCode(await em.find(CadreCategory, {}));
+  return sortByCode(await queryRows<CadreCategoryType>(em, 'select id, code, name from cadre_categories'));
 }
 
 type Batch<T> = (scope: RollupScope) => Promise<Map<string, T>>;
