@@ -10,17 +10,26 @@ import { createLogger } from './logger';
 import { migrate, openDatabase, type Orm } from './db';
 import { DatasetInvalidError, formatImportError, importDataset, type ImportReport } from './import';
 import { startServer } from './server';
+import { redactUrl, waitForDatabase } from './health';
 import { schemaSdl } from './schema';
 import { DEFAULT_SEED, SEEDS, seedDir } from './seeds';
 import { createVerifier, signToken } from './auth/tokens';
-import { Role } from './auth/caller';
+import { hasRole, Role, type Caller } from './auth/caller';
 
 const config = loadConfig();
 const logger = createLogger(config.logLevel);
 
-async function withDatabase<T>(work: (orm: Orm) => Promise<T>): Promise<T> {
+/**
+ * Opens the database and runs `work`. On PostgreSQL, `wait` (serve, start) retries an unreachable server for up to
+ * KIEMTRA_DB_WAIT_SECONDS (default 60); other commands try once. Either way, a clear line and no stack trace.
+ */
+async function withDatabase<T>(work: (orm: Orm) => Promise<T>, wait = false): Promise<T> {
   const orm = await openDatabase(config);
   try {
+    if (config.databaseUrl) {
+      const seconds = wait ? config.dbWaitSeconds : 0;
+      await waitForDatabase(orm, { seconds, shownAs: redactUrl(config.databaseUrl), logger, onFirstFailure: (line) => process.stderr.write(`kiemtra: ${line}\n`) });
+    }
     return await work(orm);
   } finally {
     await orm.close(true);
@@ -42,7 +51,7 @@ function printReport(report: ImportReport): void {
 }
 
 /** Runs an import with a progress bar on a terminal; prints every error and sets the exit code on failure. */
-async function runImport(orm: Orm, dir: string, dryRun: boolean): Promise<boolean> {
+async function runImport(orm: Orm, dir: string, dryRun: boolean, as?: { scopeCode: string; actor: string }): Promise<boolean> {
   const bar = process.stderr.isTTY
     ? new SingleBar({ format: ' {file} [{bar}] {percentage}% | {value}/{total} bytes', stream: process.stderr, hideCursor: true }, Presets.shades_classic)
     : undefined;
@@ -50,6 +59,8 @@ async function runImport(orm: Orm, dir: string, dryRun: boolean): Promise<boolea
   try {
     const report = await importDataset(orm, dir, {
       dryRun,
+      scopeCode: as?.scopeCode,
+      actor: as?.actor,
       onProgress: (file, read, total) => {
         if (!bar) return;
         if (file !== current) {
@@ -59,9 +70,9 @@ async function runImport(orm: Orm, dir: string, dryRun: boolean): Promise<boolea
         }
         bar.update(read);
       },
+      // Said without a terminal too: a log (or a test killing the process mid-import) sees when the write begins.
       onStage: (stage) => {
-        if (!bar) return;
-        bar.stop();
+        bar?.stop();
         current = '';
         process.stderr.write(`${stage}${dryRun ? ' (dry run)' : ''} in one transaction…\n`);
       },
@@ -119,13 +130,13 @@ program
         if (!(await runImport(orm, seedDir(DEFAULT_SEED), false))) return;
       }
       await serve(orm);
-    }),
+    }, true),
   );
 
 program
   .command('serve')
-  .description('Serve the GraphQL API (POST/GET /graphql), GraphiQL in a browser at /graphql, and /health.')
-  .action(() => withDatabase(serve));
+  .description('Serve the GraphQL API (POST/GET /graphql), GraphiQL in a browser at /graphql, /health (liveness) and /ready (database).')
+  .action(() => withDatabase(serve, true));
 
 program
   .command('token')
@@ -171,12 +182,32 @@ program
   .description('Import a dataset folder in the interchange format (docs/dataset-format.md): all or nothing.')
   .argument('<dir>', 'folder holding units.csv, cadre_categories.csv, campaigns.csv, discipline.csv, documents.csv, reported_figures.csv (each optional)')
   .option('--dry-run', 'validate and report what would change, without writing', false)
-  .action((dir: string, opts: { dryRun: boolean }) =>
-    withDatabase(async (orm) => {
+  .option('--token <jwt>', 'import as the holder of this token (EDITOR role): every row must stay in its unit\'s subtree (or set KIEMTRA_TOKEN)')
+  .action(async (dir: string, opts: { dryRun: boolean; token?: string }) => {
+    const token = opts.token ?? process.env.KIEMTRA_TOKEN;
+    let as: { scopeCode: string; actor: string } | undefined;
+    if (token) {
+      const verifier = await createVerifier(config.auth);
+      if (!verifier) return fail('--token needs a key to verify it: set KIEMTRA_AUTH_PUBLIC_KEY_FILE (or a JWKS)');
+      let caller: Caller;
+      try {
+        caller = await verifier(token);
+      } catch (err) {
+        return fail(`the token is not accepted: ${(err as Error).message}`);
+      }
+      if (!hasRole(caller, Role.EDITOR)) return fail('importing needs the EDITOR role');
+      as = { scopeCode: caller.unitCode!, actor: `token:${caller.subject}` };
+    }
+    await withDatabase(async (orm) => {
       await migrate(orm);
-      await runImport(orm, dir, opts.dryRun);
-    }),
-  );
+      await runImport(orm, dir, opts.dryRun, as);
+    });
+  });
+
+function fail(message: string): void {
+  process.stderr.write(`error: ${message}\n`);
+  process.exitCode = 1;
+}
 
 program
   .command('seed')
@@ -204,8 +235,12 @@ program
     else process.stdout.write(sdl);
   });
 
-program.parseAsync(process.argv).catch((err: Error) => {
-  logger.error({ err: { type: err.name, message: err.message } }, 'kiemtra failed');
-  process.stderr.write(`kiemtra: ${err.message}\n`);
+program.parseAsync(process.argv).catch((err: Error & { code?: unknown }) => {
+  // A database driver's message can quote SQL and row values: say only what kind of failure it was.
+  const code = typeof err.code === 'string' ? err.code : undefined;
+  const fromDatabase = code !== undefined && /^[0-9A-Z]{5}$/.test(code);
+  const message = fromDatabase ? `a database error (SQLSTATE ${code}); see the log for its class` : err.message;
+  logger.error({ err: { type: err.name, code } }, 'kiemtra failed');
+  process.stderr.write(`kiemtra: ${message}\n`);
   process.exitCode = 1;
 });

@@ -3,6 +3,8 @@
  */
 import path from 'node:path';
 import type { AuthConfig } from './auth/tokens';
+import { parseWaitSeconds } from './health';
+import { DEFAULT_RATE_LIMIT_PER_MINUTE, DEFAULT_STATEMENT_TIMEOUT_MS } from './security/limits';
 
 export interface Config {
   /** PostgreSQL connection string; when absent the embedded PGlite database is used. */
@@ -15,8 +17,21 @@ export interface Config {
   nodeEnv: string;
   /** Time zone whose calendar says what "today" is (the default tree of `roots` and `unit`). */
   timeZone: string;
+  /** How long `serve`/`start` wait for an unreachable database before giving up (KIEMTRA_DB_WAIT_SECONDS). */
+  dbWaitSeconds: number;
   /** Token verification and signing (src/auth/tokens.ts); without a key the server runs open, on loopback only. */
   auth: AuthConfig;
+  /** PostgreSQL statement_timeout in ms on every connection (0 = none); src/security/limits.ts says why the default. */
+  statementTimeoutMs: number;
+  /** Requests per minute per caller on /graphql (0 = unlimited). */
+  rateLimitPerMinute: number;
+}
+
+function parseWhole(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < 0) throw new Error(`${name} must be a whole number ≥ 0, got "${raw}"`);
+  return value;
 }
 
 function parsePort(raw: string | undefined): number {
@@ -47,6 +62,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL || 'info',
     nodeEnv: env.NODE_ENV || 'development',
     timeZone: parseTimeZone(env.KIEMTRA_TIMEZONE),
+    dbWaitSeconds: parseWaitSeconds(env.KIEMTRA_DB_WAIT_SECONDS),
     auth: {
       publicKeyFile: env.KIEMTRA_AUTH_PUBLIC_KEY_FILE || undefined,
       privateKeyFile: env.KIEMTRA_AUTH_PRIVATE_KEY_FILE || undefined,
@@ -55,5 +71,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       issuer: env.KIEMTRA_AUTH_ISSUER || 'kiemtra',
       audience: env.KIEMTRA_AUTH_AUDIENCE || 'kiemtra',
     },
+    statementTimeoutMs: parseWhole('KIEMTRA_STATEMENT_TIMEOUT_MS', env.KIEMTRA_STATEMENT_TIMEOUT_MS, DEFAULT_STATEMENT_TIMEOUT_MS),
+    rateLimitPerMinute: parseWhole('KIEMTRA_RATE_LIMIT_PER_MINUTE', env.KIEMTRA_RATE_LIMIT_PER_MINUTE, DEFAULT_RATE_LIMIT_PER_MINUTE),
   };
 }

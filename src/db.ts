@@ -13,6 +13,7 @@ import { PGliteDriver } from 'mikro-orm-pglite';
 import { ENTITIES } from './facts/fact.entities';
 import { MIGRATIONS } from '../migrations';
 import type { Config } from './config';
+import { DEFAULT_STATEMENT_TIMEOUT_MS } from './security/limits';
 
 /** Counts SQL statements sent through MikroORM; used by the statement-count test and the benchmark. */
 export const statementCounter = { count: 0 };
@@ -37,6 +38,11 @@ export interface DbTarget {
   databaseUrl?: string;
   /** PGlite data folder; `memory://` for a throw-away in-memory database. */
   dataDir: string;
+  /**
+   * PostgreSQL statement_timeout in ms on every connection (default DEFAULT_STATEMENT_TIMEOUT_MS, 0 = none).
+   * Not applied to PGlite: it accepts the setting but never cancels (no timer signals in its WASM backend).
+   */
+  statementTimeoutMs?: number;
 }
 
 function baseOptions(): Partial<Options> {
@@ -63,11 +69,15 @@ export async function openDatabase(target: DbTarget | Config): Promise<Orm> {
       ...baseOptions(),
       driver: PostgreSqlDriver,
       clientUrl: target.databaseUrl,
+      // Nothing connects here: the pool connects on first use (and again after the server comes back). The CLI
+      // connects through waitForDatabase (src/health.ts), which retries while the server is unreachable.
+      connect: false,
       pool: { min: 0, max: 10 },
       // No JIT: rollup statements are short, but the planner's estimates for their recursive CTEs pass
       // jit_above_cost, and compiling then costs ~1 s per statement (measured on an asOf rollup: 1,280 ms with
       // JIT, 167 ms without). PGlite has no JIT.
-      driverOptions: { connection: { options: '-c jit=off' } },
+      // statement_timeout: a runaway statement is cancelled (SQLSTATE 57014, answered as TIMEOUT) and frees its connection.
+      driverOptions: { connection: { options: `-c jit=off -c statement_timeout=${target.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS}` } },
       extensions: [Migrator],
     } as Options);
   }

@@ -5,6 +5,7 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { Logger } from './logger';
+import { DATABASE_UNAVAILABLE, isDatabaseUnavailable, unavailableReason } from './health';
 
 /** Codes whose messages were written for clients and pass through unchanged. */
 const CLIENT_CODES = new Set([
@@ -18,6 +19,7 @@ const CLIENT_CODES = new Set([
   'NOT_FOUND',
   'UNAUTHENTICATED',
   'FORBIDDEN',
+  'SERVICE_UNAVAILABLE',
 ]);
 
 export function badUserInput(message: string, extensions: Record<string, unknown> = {}): GraphQLError {
@@ -32,9 +34,16 @@ export function createFormatError(logger: Logger) {
       return { ...formatted, extensions };
     }
     const original = unwrapResolverError(error);
-    // Log the error class and stack only: driver messages can quote row values.
+    // The database is down or restarting: say so (the pool reconnects by itself once it is back); log the code only.
+    if (isDatabaseUnavailable(original)) {
+      logger.warn({ err: { type: (original as Error)?.name, reason: unavailableReason(original) }, path: formatted.path }, 'the database is unavailable');
+      return { message: DATABASE_UNAVAILABLE, locations: formatted.locations, path: formatted.path, extensions: { code: 'SERVICE_UNAVAILABLE' } };
+    }
+    // Log the error class and the stack's frames only: driver messages can quote row values, and knex puts the SQL
+    // with its parameters into the message, over several lines, so the stack's first line is not all of it.
+    const frames = (original as Error)?.stack?.split('\n').filter((line) => /^\s+at /.test(line)).slice(0, 5).join('\n');
     logger.error(
-      { err: { type: (original as Error)?.name, stack: (original as Error)?.stack?.split('\n').slice(1, 6).join('\n') }, path: formatted.path },
+      { err: { type: (original as Error)?.name, stack: frames }, path: formatted.path },
       'internal error while resolving a GraphQL request',
     );
     return {

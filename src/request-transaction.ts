@@ -6,7 +6,9 @@ export const requestTransactionPlugin: ApolloServerPlugin<Context> = {
   async requestDidStart() {
     return {
       async willSendResponse({ contextValue }) {
-        await contextValue.finish();
+        // The transaction is read-only: if the database went away meanwhile, there is nothing to lose by not ending it
+        // cleanly (the connection is discarded), and the response already carries the error.
+        await contextValue.finish().catch(() => undefined);
       },
     };
   },

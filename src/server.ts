@@ -20,6 +20,7 @@ import { createFormatError } from './errors';
 import { readinessHandler, rethrowUnavailable } from './health';
 import { getSchema } from './schema';
 import { graphiqlAssets, graphiqlPage } from './graphiql';
+import { BODY_LIMIT, DEFAULT_RATE_LIMIT_PER_MINUTE, queryGuards, rateLimiter, withStatementTimeouts } from './security/limits';
 
 export interface RunningServer {
   url: string;
@@ -31,6 +32,10 @@ export interface ServerOptions {
   timeZone?: string;
   /** Verifies bearer tokens; null or absent = open (every caller may do everything: loopback only). */
   verifier?: Verifier | null;
+  /** `production`: introspection and "Did you mean" suggestions off (config.nodeEnv). */
+  nodeEnv?: string;
+  /** Requests per minute per caller on /graphql (config.rateLimitPerMinute; 0 = unlimited). */
+  rateLimitPerMinute?: number;
 }
 
 /** The caller of a GraphQL request: from its bearer token, or OPEN_CALLER without a verifier; 401 otherwise. */
@@ -52,11 +57,16 @@ export async function createApp(orm: Orm, logger: Logger, options: ServerOptions
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
+  // Token, depth, alias, directive, cost and fan-out limits (src/security/limits.ts): refused with 400 before any SQL.
+  const guards = queryGuards({ production: options.nodeEnv === 'production' });
   const apollo = new ApolloServer<Context>({
     schema: await getSchema(),
-    formatError: createFormatError(logger),
+    formatError: withStatementTimeouts(createFormatError(logger), logger),
     includeStacktraceInErrorResponses: false,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), requestTransactionPlugin],
+    parseOptions: guards.parseOptions,
+    validationRules: guards.validationRules,
+    introspection: guards.introspection,
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), requestTransactionPlugin, ...guards.plugins],
   });
   await apollo.start();
 
@@ -67,7 +77,8 @@ export async function createApp(orm: Orm, logger: Logger, options: ServerOptions
       res.type('html').send(graphiqlPage('/graphql'));
     } else next();
   });
-  app.use('/graphql', express.json({ limit: '1mb' }), expressMiddleware(apollo, {
+  const limiter = rateLimiter(options.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT_PER_MINUTE, logger);
+  app.use('/graphql', limiter, express.json({ limit: BODY_LIMIT }), expressMiddleware(apollo, {
       context: async ({ req }) =>
         createContext(orm, { timeZone: options.timeZone, caller: await callerOf(req, options.verifier) }).catch(rethrowUnavailable),
     }));

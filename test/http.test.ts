@@ -1,6 +1,6 @@
 /**
  * The HTTP server: GraphQL over POST and GET, GraphiQL served from the package's own files (no CDN),
- * the health check, and errors that carry a code and never a stack trace.
+ * the health and readiness checks, and errors that carry a code and never a stack trace.
  */
 import { createLogger } from '../src/logger';
 import { startServer, type RunningServer } from '../src/server';
@@ -52,9 +52,11 @@ test('a browser gets GraphiQL from local assets, with an example rollup query', 
   }
 });
 
-test('GET /health checks the database', async () => {
+test('GET /health says the process answers; GET /ready checks the database (outages: test/faults.test.ts)', async () => {
   const res = await fetch(`${base}/health`);
   expect(await res.json()).toEqual({ status: 'ok' });
+  const ready = await fetch(`${base}/ready`);
+  expect([ready.status, await ready.json()]).toEqual([200, { status: 'ready' }]);
 });
 
 test('errors carry extensions.code and no stack trace', async () => {

@@ -9,12 +9,14 @@ import type { Orm } from '../db';
 import { DatasetInvalidError, sortErrors, type ImportError } from './errors';
 import { FACT_FILES, FILE_NAMES, FILE_SPECS, REPORTED_FIGURES, type FactFile, type FileName, type ParsedRow } from './files';
 import { parseFile } from './parse';
+import { checkImportScope } from './scope-check';
 import { validateDataset, type StoredState, type ValidDataset } from './validate';
 import { TIERS_WITH_PARTY_BUILDING_BOARD, type UnitKind } from '../org/kinds';
 import { placeFact, type Placement } from '../org/history';
 import { addDays, openToNull, overlaps, periodBounds } from '../dates';
 import { pgArray } from '../sql';
-import { idsOfCodes, writeCategories, writeFacts, writeReportedFigures, writeUnits, type FileCounts } from './write';
+import { idsOfCodes, refreshFactPaths, writeCategories, writeFacts, writeReportedFigures, writeUnits, type FileCounts } from './write';
+import { defaultActor, setActor } from '../audit/actor';
 
 export { DatasetInvalidError, formatImportError } from './errors';
 export type { ImportError } from './errors';
@@ -27,6 +29,10 @@ export interface ImportOptions {
   onProgress?: (file: string, bytesRead: number, totalBytes: number) => void;
   /** Called when every file is read and the cross-file checks and the write begin. */
   onStage?: (stage: 'checking and writing') => void;
+  /** The unit whose subtree every row must stay in (an import made with a scoped token); none: anywhere. */
+  scopeCode?: string;
+  /** Who imports, as the audit log records it (default: 'cli:' and the OS user, or 'system'). */
+  actor?: string;
 }
 
 export interface ImportReport {
@@ -55,8 +61,10 @@ export async function importDataset(orm: Orm, dir: string, options: ImportOption
   try {
     report = await knex.transaction(async (trx) => {
       await trx.raw('select pg_advisory_xact_lock(?)', [IMPORT_LOCK]);
+      await setActor(trx, options.actor || defaultActor());
       const stored = await loadStoredState(trx);
       const data = validateDataset(parsed, stored, errors);
+      if (options.scopeCode) checkImportScope(data, options.scopeCode, errors);
       const replaced = await placeStoredFacts(trx, data, stored, errors);
       if (errors.length > 0) throw new DatasetInvalidError(sortErrors(errors));
 
@@ -71,6 +79,7 @@ export async function importDataset(orm: Orm, dir: string, options: ImportOption
         if (parsed[file]) report.files[file] = await writeFacts(trx, file, data.facts[file], unitIds, categoryIds);
       }
       if (parsed[REPORTED_FIGURES]) report.files[REPORTED_FIGURES] = await writeReportedFigures(trx, data.reportedFigures, unitIds);
+      await refreshFactPaths(trx);
       if (options.dryRun) throw new DryRunRollback(report);
       return report;
     });
