@@ -99,7 +99,12 @@ async function isEmpty(orm: Orm): Promise<boolean> {
 
 async function serve(orm: Orm): Promise<void> {
   const verifier = await createVerifier(config.auth);
-  const server = await startServer(orm, logger, config.host, config.port, { timeZone: config.timeZone, verifier });
+  const server = await startServer(orm, logger, config.host, config.port, {
+    timeZone: config.timeZone,
+    verifier,
+    nodeEnv: config.nodeEnv,
+    rateLimitPerMinute: config.rateLimitPerMinute,
+  });
   logger.info({ database: describeDatabase() }, `kiemtra serving GraphQL and GraphiQL at ${server.url}`);
   process.stdout.write(`kiemtra: GraphQL API and GraphiQL at ${server.url}\n`);
   await new Promise<void>((resolve) => {

@@ -22,7 +22,13 @@ export interface Context {
   scopeUnitId: number | null;
   org: OrgLoaders;
   rollup: RollupLoaders;
-  /** Ends the request's transaction, if it has one (the requestTransaction plugin calls it). */
+  /**
+   * Resolves the caller's scope and, for a scoped caller, opens the request's row-level-security transaction.
+   * Called once the operation is parsed and validated (requestTransactionPlugin), so that a refused query costs
+   * no SQL. Until then a scoped caller's context sees nothing (fails closed).
+   */
+  prepare(): Promise<void>;
+  /** Ends the request's transaction, if it has one (requestTransactionPlugin calls it). */
   finish(): Promise<void>;
 }
 
@@ -38,15 +44,37 @@ export interface ContextOptions {
   enforce?: { resolvers?: boolean; rowSecurity?: boolean };
 }
 
+/** A scope no unit has: what a scoped caller sees before its scope is resolved, and with an unknown unit. */
+const NOWHERE = -1;
+
 export async function createContext(orm: Orm, options: ContextOptions = {}): Promise<Context> {
   const em = orm.em.fork();
   const today = options.today ?? todayIn(options.timeZone ?? DEFAULT_TIME_ZONE);
   const caller = options.caller ?? OPEN_CALLER;
-  const scope = await resolveScope(em, caller);
-  let finish = async () => {};
-  if (scope !== null && options.enforce?.rowSecurity !== false) finish = await beginScopedTransaction(em, scope);
-  const scopeUnitId = options.enforce?.resolvers === false ? null : scope;
-  return { em, today, caller, scopeUnitId, org: createOrgLoaders(em), rollup: createRollupLoaders(em, scopeUnitId), finish };
+  const scoped = caller.unitCode !== null;
+  const initial = scoped ? NOWHERE : null;
+  let prepared: Promise<void> | undefined;
+  const ctx: Context = {
+    em,
+    today,
+    caller,
+    scopeUnitId: initial,
+    org: createOrgLoaders(em),
+    rollup: createRollupLoaders(em, initial),
+    finish: async () => {},
+    // Sets the fields on `this`: Apollo hands resolvers and plugins a shallow copy of the context it was given.
+    prepare(this: Context) {
+      return (prepared ??= (async () => {
+        if (!scoped) return;
+        const scope = await resolveScope(em, caller);
+        if (options.enforce?.rowSecurity !== false) this.finish = await beginScopedTransaction(em, scope!);
+        this.scopeUnitId = options.enforce?.resolvers === false ? null : scope;
+        this.org = createOrgLoaders(em);
+        this.rollup = createRollupLoaders(em, this.scopeUnitId);
+      })());
+    },
+  };
+  return ctx;
 }
 
 /**

@@ -162,3 +162,20 @@ test('`kiemtra token` prints a token the server accepts; bad roles and a missing
   expect(importAs(token.slice(0, -4) + 'AAAA')).toContain('the token is not accepted: the token signature does not verify');
   expect(fail(['--unit', 'H', '--roles', 'VIEWER'], { KIEMTRA_AUTH_PRIVATE_KEY_FILE: '' })).toContain('set KIEMTRA_AUTH_PRIVATE_KEY_FILE');
 });
+
+test('a query bomb from an authenticated, scoped caller is refused before any SQL (no scope lookup, no transaction)', async () => {
+  let bomb = '{ unit(code: "H") { name } }';
+  for (let i = 0; i < 20; i++) bomb = bomb.replace('{ name }', '{ name children { name } }');
+  const token = await sign({ unit: 'H' });
+  const before = statementCounter.count;
+  const res = await fetch(server.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query: bomb }),
+  });
+  expect(res.status).toBe(400);
+  expect((await res.json()).errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+  expect(statementCounter.count).toBe(before);
+  // The same caller's real query runs (scope resolved, transaction opened and closed after validation).
+  expect((await call(server.url, `Bearer ${token}`)).status).toBe(200);
+});

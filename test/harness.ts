@@ -13,6 +13,7 @@ import { ApolloServer } from '@apollo/server';
 import { migrate, openDatabase, type Orm } from '../src/db';
 import { createContext, type Context, type ContextOptions } from '../src/context';
 import { requestTransactionPlugin } from '../src/request-transaction';
+import { queryGuards } from '../src/security/limits';
 import type { Caller } from '../src/auth/caller';
 import { createFormatError } from '../src/errors';
 import { createLogger } from '../src/logger';
@@ -69,10 +70,14 @@ export async function createTestDb(options: { migrateTo?: string } = {}): Promis
  * `today` fixes the date that `roots` and `unit` use without `asOf` (default: the real today).
  */
 export async function createGraphql(orm: Orm, options: { today?: string; caller?: Caller; enforce?: ContextOptions['enforce'] } = {}) {
+  const guards = queryGuards({ production: false });
   const server = new ApolloServer<Context>({
     schema: await getSchema(),
     formatError: createFormatError(createLogger('silent')),
     includeStacktraceInErrorResponses: false,
+    // The production limits, so that every test query also proves the limits let real queries through.
+    parseOptions: guards.parseOptions,
+    validationRules: guards.validationRules,
     plugins: [requestTransactionPlugin],
   });
   await server.start();

@@ -113,6 +113,9 @@ test('a token for a unit that does not exist sees nothing at all', async () => {
 
 test('under row-level security any SQL a scoped request runs sees only the scope: units, facts, figures', async () => {
   const ctx = await createContext(t.db.orm, { caller: district, enforce: { resolvers: false } });
+  // Before the operation is validated a scoped context has no scope yet, and sees nothing through the resolvers.
+  expect(ctx.scopeUnitId).toBe(-1);
+  await ctx.prepare();
   try {
     const codes = (await queryRows<{ code: string }>(ctx.em, 'select code from units order by code')).map((r) => r.code);
     expect(codes).toEqual(['M', 'T.1', 'T.1.A']);
