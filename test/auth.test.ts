@@ -179,3 +179,16 @@ test('a query bomb from an authenticated, scoped caller is refused before any SQ
   // The same caller's real query runs (scope resolved, transaction opened and closed after validation).
   expect((await call(server.url, `Bearer ${token}`)).status).toBe(200);
 });
+
+test('a JWKS file verifies tokens too; a key of another type is refused at start', async () => {
+  const jwk = crypto.createPublicKey(fs.readFileSync(ed.pub)).export({ format: 'jwk' });
+  const jwksFile = path.join(dir, 'jwks.json');
+  fs.writeFileSync(jwksFile, JSON.stringify({ keys: [{ ...jwk, alg: 'EdDSA', use: 'sig' }] }));
+  const verify = (await createVerifier({ jwksFile, issuer: 'kiemtra', audience: 'kiemtra' }))!;
+  await expect(verify(await sign({ unit: 'H', roles: [Role.ANALYST] }))).resolves.toMatchObject({ unitCode: 'H', subject: 'tester' });
+  await expect(verify(await sign({}, { ...AUTH, privateKeyFile: other.priv }))).rejects.toThrow('signature does not verify');
+  const rsa = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const rsaFile = path.join(dir, 'rsa.pub.pem');
+  fs.writeFileSync(rsaFile, rsa.publicKey.export({ type: 'spki', format: 'pem' }));
+  await expect(createVerifier({ ...AUTH, publicKeyFile: rsaFile })).rejects.toThrow('only Ed25519 (EdDSA) and P-256 (ES256) keys are supported');
+});
