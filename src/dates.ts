@@ -30,6 +30,16 @@ export function periodBounds(year: number, month: number | null): { first: strin
   return { first: `${year}-${pad(month)}-01`, last: addDays(next, -1) };
 }
 
+/** The days of months fromMonth–toMonth of a year, as an interval [first day, day after the last). */
+export function monthsInterval(year: number, fromMonth: number, toMonth: number): Interval {
+  return { from: periodBounds(year, fromMonth).first, to: addDays(periodBounds(year, toMonth).last, 1) };
+}
+
+/** "2023" for a year, "2023-03" for a month of it: how errors name a fact's period. */
+export function periodLabel(year: number, month: number | null): string {
+  return month === null ? `${year}` : `${year}-${String(month).padStart(2, '0')}`;
+}
+
 /** Today's date in a time zone (the party's calendar is Vietnam's: Asia/Ho_Chi_Minh by default). */
 export function todayIn(timeZone: string): string {
   // en-CA formats as YYYY-MM-DD.

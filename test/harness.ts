@@ -18,7 +18,7 @@ import type { Caller } from '../src/auth/caller';
 import { createFormatError } from '../src/errors';
 import { createLogger } from '../src/logger';
 import { getSchema } from '../src/schema';
-import { importDataset } from '../src/import';
+import { DatasetInvalidError, formatImportError, importDataset } from '../src/import';
 import { seedDir } from '../src/seeds';
 
 export interface TestDb {
@@ -106,6 +106,17 @@ export function writeDataset(files: Record<string, string>): string {
 
 export async function importFiles(orm: Orm, files: Record<string, string>, dryRun = false) {
   return importDataset(orm, writeDataset(files), { dryRun });
+}
+
+/** Imports files expected to fail; returns the formatted error lines (`file:line:column: message`). */
+export async function importErrors(orm: Orm, files: Record<string, string>): Promise<string[]> {
+  try {
+    await importFiles(orm, files);
+  } catch (err) {
+    if (err instanceof DatasetInvalidError) return err.errors.map(formatImportError);
+    throw err;
+  }
+  throw new Error('the import was expected to fail');
 }
 
 export async function seedReference(orm: Orm) {

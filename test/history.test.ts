@@ -5,9 +5,8 @@
  *
  * Quantities are powers of two, so every expected sum names exactly the facts it contains.
  */
-import { DatasetInvalidError, formatImportError } from '../src/import';
 import { statementCounter } from '../src/db';
-import { importFiles, useDatabase } from './harness';
+import { importErrors, importFiles, useDatabase } from './harness';
 
 const UNITS = `code,parent_code,name,kind,valid_from,valid_to,successor_code
 P,,Tỉnh ủy Thử nghiệm,PROVINCIAL_COMMITTEE,,,
@@ -210,16 +209,7 @@ describe('series', () => {
   });
 });
 
-/** Imports files expected to fail; returns the formatted error lines. */
-async function errorsOf(files: Record<string, string>): Promise<string[]> {
-  try {
-    await importFiles(t.db.orm, files);
-  } catch (err) {
-    if (err instanceof DatasetInvalidError) return err.errors.map(formatImportError);
-    throw err;
-  }
-  throw new Error('the import was expected to fail');
-}
+const errorsOf = (files: Record<string, string>) => importErrors(t.db.orm, files);
 
 const HEADER = 'code,parent_code,name,kind,valid_from,valid_to,successor_code\n';
 

@@ -2,8 +2,8 @@
  * Dataset import: every error class named with file, line and column; all or nothing; idempotent re-imports;
  * updates by external id; dry runs; moving units in the tree.
  */
-import { DatasetInvalidError, formatImportError, importDataset } from '../src/import';
-import { importFiles, useDatabase, writeDataset } from './harness';
+import { DatasetInvalidError, importDataset } from '../src/import';
+import { importErrors, importFiles, useDatabase, writeDataset } from './harness';
 
 const t = useDatabase();
 
@@ -16,16 +16,7 @@ P.E,P,Thị ủy Quảng Yên,TOWN_COMMITTEE
 `;
 const CATEGORIES = `code,name\nCM,Cấp ủy viên\nPM,Cán bộ diện Ban Thường vụ Tỉnh ủy quản lý\n`;
 
-/** Imports files expected to fail; returns the formatted error lines. */
-async function errorsOf(files: Record<string, string>): Promise<string[]> {
-  try {
-    await importFiles(t.db.orm, files);
-  } catch (err) {
-    if (err instanceof DatasetInvalidError) return err.errors.map(formatImportError);
-    throw err;
-  }
-  throw new Error('the import was expected to fail');
-}
+const errorsOf = (files: Record<string, string>) => importErrors(t.db.orm, files);
 
 async function count(table: string): Promise<number> {
   const rows = await t.db.orm.em.fork().getConnection().execute(`select count(*)::int as n from ${table}`);

@@ -13,9 +13,9 @@ import { checkImportScope } from './scope-check';
 import { validateDataset, type StoredState, type ValidDataset } from './validate';
 import { TIERS_WITH_PARTY_BUILDING_BOARD, type UnitKind } from '../org/kinds';
 import { placeFact, type Placement } from '../org/history';
-import { addDays, openToNull, overlaps, periodBounds } from '../dates';
+import { monthsInterval, openToNull, overlaps, periodLabel } from '../dates';
 import { pgArray } from '../sql';
-import { idsOfCodes, refreshFactPaths, writeCategories, writeFacts, writeReportedFigures, writeUnits, type FileCounts } from './write';
+import { FACT_TABLE, idsByCode, refreshFactPaths, writeCategories, writeFacts, writeReportedFigures, writeUnits, type FileCounts } from './write';
 import { defaultActor, setActor } from '../audit/actor';
 
 export { DatasetInvalidError, formatImportError } from './errors';
@@ -73,7 +73,7 @@ export async function importDataset(orm: Orm, dir: string, options: ImportOption
       if (parsed['units.csv']) report.files['units.csv'] = await writeUnits(trx, data.units, stored);
       await writePlacements(trx, replaced);
       const unitCodes = new Set([...FACT_FILES.flatMap((f) => data.facts[f].map((r) => r.unitCode)), ...data.reportedFigures.map((r) => r.unitCode)]);
-      const unitIds = await idsOfCodes(trx, [...unitCodes]);
+      const unitIds = await idsByCode(trx, 'units', [...unitCodes]);
       const categoryIds = await idsByCode(trx, 'cadre_categories', [...new Set(data.facts['discipline.csv'].flatMap((r) => r.categories))]);
       for (const file of FACT_FILES) {
         if (parsed[file]) report.files[file] = await writeFacts(trx, file, data.facts[file], unitIds, categoryIds);
@@ -143,13 +143,6 @@ async function loadStoredState(trx: Knex.Transaction): Promise<StoredState> {
   return { units, categories: new Map(categories.rows.map((c: any) => [c.code, { id: c.id, name: c.name }])) };
 }
 
-async function idsByCode(trx: Knex.Transaction, table: 'cadre_categories', codes: string[]): Promise<Map<string, number>> {
-  if (codes.length === 0) return new Map();
-  const result = await trx.raw(`select id, code from ${table} where code = any(?::text[])`, [pgArray(codes)]);
-  return new Map(result.rows.map((r: { id: number; code: string }) => [r.code, r.id]));
-}
-
-const FACT_TABLES = { 'campaigns.csv': 'campaigns', 'discipline.csv': 'disciplinary_actions', 'documents.csv': 'documents' } as const;
 
 /** Stored facts of one unit, year and month (a group that a unit history places together). */
 interface PlacementGroup extends Placement {
@@ -176,21 +169,20 @@ async function placeStoredFacts(trx: Knex.Transaction, data: ValidDataset, store
   const fail = (code: string, message: string, column?: string) => errors.push({ file: 'units.csv', line: firstLine.get(code), column, message });
 
   const groups = await trx.raw(
-    Object.entries(FACT_TABLES)
+    Object.entries(FACT_TABLE)
       .map(
         ([file, table]) => `select '${file}' as file, '${table}' as table, unit_id, year, month, ref_date::text, tier, count(*)::int as n,
           count(*) filter (where body = 'PARTY_BUILDING_BOARD')::int as board
         from ${table} where unit_id = any(?::int[]) and row_key <> all(?::text[]) group by unit_id, year, month, ref_date, tier`,
       )
       .join(' union all ') + ' order by file, unit_id, year, month nulls first',
-    Object.keys(FACT_TABLES).flatMap((file) => [pgArray(storedIds), pgArray(data.facts[file as FactFile].map((r) => r.rowKey))]),
+    Object.keys(FACT_TABLE).flatMap((file) => [pgArray(storedIds), pgArray(data.facts[file as FactFile].map((r) => r.rowKey))]),
   );
   const changed: PlacementGroup[] = [];
   for (const g of groups.rows as { file: string; table: string; unit_id: number; year: number; month: number | null; ref_date: string; tier: string; n: number; board: number }[]) {
     const code = codeOf.get(g.unit_id)!;
     const placement = placeFact(units.merged.get(code)!.versions, g.year, g.month);
-    const when = g.month === null ? `${g.year}` : `${g.year}-${String(g.month).padStart(2, '0')}`;
-    const rows = (n: number) => `${n} stored ${g.file} row${n === 1 ? '' : 's'} of ${when}`;
+    const rows = (n: number) => `${n} stored ${g.file} row${n === 1 ? '' : 's'} of ${periodLabel(g.year, g.month)}`;
     if (!placement) {
       fail(code, `the history given for "${code}" leaves ${rows(g.n)} outside the unit's life`);
     } else if (g.board > 0 && !TIERS_WITH_PARTY_BUILDING_BOARD.has(placement.tier)) {
@@ -211,7 +203,7 @@ async function placeStoredFacts(trx: Knex.Transaction, data: ValidDataset, store
   );
   for (const f of figures.rows as { unit_id: number; year: number; from_month: number; to_month: number; n: number }[]) {
     const code = codeOf.get(f.unit_id)!;
-    const period = { from: periodBounds(f.year, f.from_month).first, to: addDays(periodBounds(f.year, f.to_month).last, 1) };
+    const period = monthsInterval(f.year, f.from_month, f.to_month);
     if (!units.merged.get(code)!.versions.some((v) => overlaps(v, period))) {
       fail(code, `the history given for "${code}" leaves ${f.n} stored reported figure${f.n === 1 ? '' : 's'} of ${f.year}, months ${f.from_month}–${f.to_month}, outside the unit's life`);
     }
@@ -220,7 +212,7 @@ async function placeStoredFacts(trx: Knex.Transaction, data: ValidDataset, store
 }
 
 async function writePlacements(trx: Knex.Transaction, groups: PlacementGroup[]): Promise<void> {
-  for (const table of Object.values(FACT_TABLES)) {
+  for (const table of Object.values(FACT_TABLE)) {
     const mine = groups.filter((g) => g.table === table);
     if (mine.length === 0) continue;
     await trx.raw(

@@ -11,7 +11,7 @@ import { Body, FORMS_BY_SUBJECT, Subject, type DisciplineForm } from '../facts/e
 import type { ImportError } from './errors';
 import type { CategoryRow, FactFile, FactRowBase, ParsedRow, ReportedFigureRow, UnitRow } from './files';
 import { parseMetric } from '../reconcile/metrics';
-import { periodBounds, addDays } from '../dates';
+import { monthsInterval, periodLabel } from '../dates';
 
 /** A unit's whole history: its versions sorted by start, and the successor named on its last one. */
 export interface UnitHistory {
@@ -296,8 +296,7 @@ function validateFacts(
     const month = (values.month as number | null) ?? null;
     const placement = history && year !== null ? placeFact(history.versions, year, month) : undefined;
     if (history && year !== null && !placement) {
-      const when = month === null ? `${year}` : `${year}-${String(month).padStart(2, '0')}`;
-      rowFail(`unit "${unitCode}" did not exist on any day of ${when}; it exists ${lifeOf(history)}`, month === null ? 'year' : 'month');
+      rowFail(`unit "${unitCode}" did not exist on any day of ${periodLabel(year, month)}; it exists ${lifeOf(history)}`, month === null ? 'year' : 'month');
     }
 
     if (body === Body.PARTY_BUILDING_BOARD) {
@@ -366,8 +365,7 @@ function validateReportedFigures(
     const history = unitCode !== null ? histories.get(unitCode) : undefined;
     if (unitCode !== null && !history) rowFail(`unknown unit "${unitCode}" (not in units.csv and not stored)`, 'unit_code');
     if (history && year !== null && fromMonth <= toMonth) {
-      const period = { from: periodBounds(year, fromMonth).first, to: addDays(periodBounds(year, toMonth).last, 1) };
-      if (!history.versions.some((v) => overlaps(v, period))) {
+      if (!history.versions.some((v) => overlaps(v, monthsInterval(year, fromMonth, toMonth)))) {
         rowFail(`unit "${unitCode}" did not exist in ${year}, months ${fromMonth}–${toMonth}; it exists ${lifeOf(history)}`, 'year');
       }
     }

@@ -92,7 +92,7 @@ export async function writeUnits(trx: Knex.Transaction, units: ValidUnits, store
     if (h.successorCode) referenced.add(h.successorCode);
     for (const v of h.versions) if (v.parentCode) referenced.add(v.parentCode);
   }
-  const ids = await idsOfCodes(trx, [...referenced]);
+  const ids = await idsByCode(trx, 'units', [...referenced]);
   const changedIds = changedCodes.map((c) => ids.get(c)!);
   await trx.raw(`delete from unit_versions where unit_id = any(?::int[])`, [pgArray(changedIds)]);
   const versions = changedCodes.flatMap((code) =>
@@ -144,16 +144,25 @@ async function recomputeSegments(trx: Knex.Transaction): Promise<void> {
   await trx.raw(`drop table computed_segments`);
 }
 
-export async function idsOfCodes(trx: Knex.Transaction, codes: string[]): Promise<Map<string, number>> {
+/** Ids of the given codes in `units` or `cadre_categories` (codes not stored are missing from the map). */
+export async function idsByCode(trx: Knex.Transaction, table: 'units' | 'cadre_categories', codes: string[]): Promise<Map<string, number>> {
   if (codes.length === 0) return new Map();
-  const result = await trx.raw(`select id, code from units where code = any(?::text[])`, [pgArray(codes)]);
+  const result = await trx.raw(`select id, code from ${table} where code = any(?::text[])`, [pgArray(codes)]);
   return new Map(result.rows.map((r: { id: number; code: string }) => [r.code, r.id]));
 }
 
-const FACT_TABLES: Record<FactFile, { table: string; extra: string[] }> = {
-  'campaigns.csv': { table: 'campaigns', extra: ['activity', 'origin', 'status'] },
-  'discipline.csv': { table: 'disciplinary_actions', extra: ['subject', 'form', 'categories_key'] },
-  'documents.csv': { table: 'documents', extra: ['kind'] },
+/** The table each fact file is stored in. */
+export const FACT_TABLE: Record<FactFile, string> = {
+  'campaigns.csv': 'campaigns',
+  'discipline.csv': 'disciplinary_actions',
+  'documents.csv': 'documents',
+};
+
+/** The columns of each fact file beyond the common ones. */
+const EXTRA_FACT_COLUMNS: Record<FactFile, string[]> = {
+  'campaigns.csv': ['activity', 'origin', 'status'],
+  'discipline.csv': ['subject', 'form', 'categories_key'],
+  'documents.csv': ['kind'],
 };
 
 export async function writeFacts(
@@ -164,7 +173,8 @@ export async function writeFacts(
   categoryIds: Map<string, number>,
 ): Promise<FileCounts> {
   const counts: FileCounts = { rows: rows.length, created: 0, updated: 0, unchanged: 0 };
-  const { table, extra } = FACT_TABLES[file];
+  const table = FACT_TABLE[file];
+  const extra = EXTRA_FACT_COLUMNS[file];
   const columns = ['unit_id', 'year', 'month', 'body', 'quantity', 'external_id', 'row_key', 'ref_date', 'tier', ...extra];
   const compared = columns.filter((c) => c !== 'row_key');
   const casts = ['int', 'smallint', 'smallint', 'text', 'int', 'text', 'text', 'date', 'text', ...extra.map(() => 'text')];
@@ -242,7 +252,7 @@ export async function writeReportedFigures(trx: Knex.Transaction, rows: Reported
  * new rows and rewrites it wherever a tree change or a re-placement moved it.
  */
 export async function refreshFactPaths(trx: Knex.Transaction): Promise<void> {
-  for (const table of ['campaigns', 'disciplinary_actions', 'documents']) {
+  for (const table of Object.values(FACT_TABLE)) {
     await trx.raw(
       `update ${table} f set path = s.path from unit_segments s
        where s.unit_id = f.unit_id and f.ref_date >= s.valid_from and f.ref_date < s.valid_to and f.path is distinct from s.path`,
