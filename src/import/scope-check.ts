@@ -14,7 +14,7 @@ function underScope(code: string, day: string | null, scope: string, histories: 
   for (let depth = 0; current !== null && depth < 100; depth++) {
     if (current === scope) return true;
     const versions: UnitHistory['versions'] = histories.get(current)?.versions ?? [];
-    const version = day === null ? (versions[0]?.from === null ? versions[0] : undefined) : versionOn(versions, day);
+    const version = versionOn(versions, day);
     current = version?.parentCode ?? null;
   }
   return false;

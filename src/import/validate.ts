@@ -246,7 +246,7 @@ function reportParentCycles(given: Map<string, UnitHistory>, merged: Map<string,
   for (const day of [...days].sort((a, b) => (a === null ? -1 : b === null ? 1 : a.localeCompare(b)))) {
     const parentOn = (code: string) => {
       const versions = merged.get(code)?.versions ?? [];
-      const v = day === null ? (versions[0]?.from === null ? versions[0] : undefined) : versionOn(versions, day);
+      const v = versionOn(versions, day);
       return v?.parentCode;
     };
     for (const code of given.keys()) {

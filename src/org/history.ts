@@ -11,8 +11,12 @@ export interface Version extends Interval {
   kind: UnitKind;
 }
 
-/** The version in force on `day`, if any. Versions are sorted by `from` and do not overlap. */
-export function versionOn<V extends Interval>(versions: readonly V[], day: string): V | undefined {
+/**
+ * The version in force on `day`, if any; `day` null stands for the open start (before every dated day), where only
+ * a version without a start is in force. Versions are sorted by `from` and do not overlap.
+ */
+export function versionOn<V extends Interval>(versions: readonly V[], day: string | null): V | undefined {
+  if (day === null) return versions[0]?.from === null ? versions[0] : undefined;
   return versions.find((v) => contains(v, day));
 }
 
