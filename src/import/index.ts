@@ -8,14 +8,16 @@ import type { Knex, SqlEntityManager } from '@mikro-orm/postgresql';
 import type { Orm } from '../db';
 import { DatasetInvalidError, sortErrors, type ImportError } from './errors';
 import { FACT_FILES, FILE_NAMES, FILE_SPECS, REPORTED_FIGURES, type FactFile, type FileName, type ParsedRow } from './files';
-import { parseFile } from './parse';
-import { checkImportScope } from './scope-check';
-import { validateDataset, type StoredState, type ValidDataset } from './validate';
+import type { FileCounts } from './write';
+import { parseFile, streamFile } from './parse';
+import { checkImportScope, factOutsideScope } from './scope-check';
+import { factChecker, validateDataset, type Fail, type StoredState, type ValidDataset } from './validate';
+import { openStage, reportDuplicates, STAGE_TABLE } from './stage';
 import { TIERS_WITH_PARTY_BUILDING_BOARD, type UnitKind } from '../org/kinds';
 import { placeFact, type Placement } from '../org/history';
 import { monthsInterval, openToNull, overlaps, periodLabel } from '../dates';
 import { pgArray } from '../sql';
-import { FACT_TABLE, idsByCode, refreshFactPaths, writeCategories, writeFacts, writeReportedFigures, writeUnits, type FileCounts } from './write';
+import { FACT_TABLE, idsByCode, refreshFactPaths, writeCategories, writeReportedFigures, writeStagedFacts, writeUnits } from './write';
 import { defaultActor, setActor } from '../audit/actor';
 
 export { DatasetInvalidError, formatImportError } from './errors';
@@ -51,11 +53,10 @@ class DryRunRollback extends Error {
 
 export async function importDataset(orm: Orm, dir: string, options: ImportOptions = {}): Promise<ImportReport> {
   const errors: ImportError[] = [];
-  const parsed = await parseDataset(dir, errors, options);
+  const { parsed, factFiles } = await parseDataset(dir, errors, options);
   // Cell errors do not stop here: the cross-row rules run too, so that every error is reported at once.
-  if (Object.keys(parsed).length === 0 && errors.length > 0) throw new DatasetInvalidError(sortErrors(errors));
+  if (Object.keys(parsed).length === 0 && factFiles.length === 0 && errors.length > 0) throw new DatasetInvalidError(sortErrors(errors));
 
-  options.onStage?.('checking and writing');
   const knex = (orm.em as SqlEntityManager).getKnex();
   let report: ImportReport;
   try {
@@ -65,21 +66,29 @@ export async function importDataset(orm: Orm, dir: string, options: ImportOption
       const stored = await loadStoredState(trx);
       const data = validateDataset(parsed, stored, errors);
       if (options.scopeCode) checkImportScope(data, options.scopeCode, errors);
-      const replaced = await placeStoredFacts(trx, data, stored, errors);
+      // Fact files stream into staging tables, checked row by row against the tree the import leaves.
+      for (const file of factFiles) await stageFactFile(trx, dir, file, data, errors, options);
+      options.onStage?.('checking and writing');
+      const replaced = await placeStoredFacts(trx, data, stored, factFiles, errors);
       if (errors.length > 0) throw new DatasetInvalidError(sortErrors(errors));
 
       const report: ImportReport = { dryRun: !!options.dryRun, files: {} };
       if (parsed['cadre_categories.csv']) report.files['cadre_categories.csv'] = await writeCategories(trx, data);
-      if (parsed['units.csv']) report.files['units.csv'] = await writeUnits(trx, data.units, stored);
-      await writePlacements(trx, replaced);
-      const unitCodes = new Set([...FACT_FILES.flatMap((f) => data.facts[f].map((r) => r.unitCode)), ...data.reportedFigures.map((r) => r.unitCode)]);
-      const unitIds = await idsByCode(trx, 'units', [...unitCodes]);
-      const categoryIds = await idsByCode(trx, 'cadre_categories', [...new Set(data.facts['discipline.csv'].flatMap((r) => r.categories))]);
-      for (const file of FACT_FILES) {
-        if (parsed[file]) report.files[file] = await writeFacts(trx, file, data.facts[file], unitIds, categoryIds);
+      const moved = new Set<number>();
+      if (parsed['units.csv']) {
+        const written = await writeUnits(trx, data.units, stored);
+        report.files['units.csv'] = written.counts;
+        for (const id of written.segmentsChanged) moved.add(id);
       }
-      if (parsed[REPORTED_FIGURES]) report.files[REPORTED_FIGURES] = await writeReportedFigures(trx, data.reportedFigures, unitIds);
-      await refreshFactPaths(trx);
+      await writePlacements(trx, replaced);
+      for (const group of replaced) moved.add(group.unitId);
+      // Stored facts whose unit's path changed, or that were re-placed, get their new path; new facts get it as written.
+      await refreshFactPaths(trx, [...moved]);
+      for (const file of factFiles) report.files[file] = await writeStagedFacts(trx, file);
+      if (parsed[REPORTED_FIGURES]) {
+        const unitIds = await idsByCode(trx, 'units', [...new Set(data.reportedFigures.map((r) => r.unitCode))]);
+        report.files[REPORTED_FIGURES] = await writeReportedFigures(trx, data.reportedFigures, unitIds);
+      }
       if (options.dryRun) throw new DryRunRollback(report);
       return report;
     });
@@ -94,17 +103,52 @@ export async function importDataset(orm: Orm, dir: string, options: ImportOption
   return report;
 }
 
+/** Streams one fact file through the per-row checks into its staging table, then checks its keys set-based. */
+async function stageFactFile(trx: Knex.Transaction, dir: string, file: FactFile, data: ValidDataset, errors: ImportError[], options: ImportOptions): Promise<void> {
+  const fail: Fail = (f, line, message, column) => errors.push({ file: f, line, column, message });
+  const check = factChecker(file, data.units.merged, data.categoryCodes, fail);
+  const stage = await openStage(trx, file);
+  await streamFile(
+    path.join(dir, file),
+    file,
+    FILE_SPECS[file],
+    errors,
+    (row) => {
+      const checked = check(row);
+      if (!checked) return;
+      let rejected = checked.rejected;
+      if (options.scopeCode) {
+        const outside = factOutsideScope(checked.fact, options.scopeCode, data.units.merged);
+        if (outside) {
+          fail(file, checked.fact.line, outside, 'unit_code');
+          rejected = true;
+        }
+      }
+      return stage.write(checked.fact, rejected);
+    },
+    (read, total) => options.onProgress?.(file, read, total),
+  );
+  await stage.close();
+  await reportDuplicates(trx, file, fail);
+}
+
 const ANALYZED_TABLES = ['units', 'unit_versions', 'unit_segments', 'cadre_categories', 'campaigns', 'disciplinary_actions', 'disciplinary_action_categories', 'documents', 'reported_figures'];
 
-async function parseDataset(dir: string, errors: ImportError[], options: ImportOptions): Promise<Partial<Record<FileName, ParsedRow[]>>> {
+/** Reads the small files (units, categories, published figures) and lists the fact files, which are streamed later. */
+async function parseDataset(
+  dir: string,
+  errors: ImportError[],
+  options: ImportOptions,
+): Promise<{ parsed: Partial<Record<FileName, ParsedRow[]>>; factFiles: FactFile[] }> {
   const parsed: Partial<Record<FileName, ParsedRow[]>> = {};
+  const factFiles: FactFile[] = [];
   let entries: string[];
   try {
     if (!fs.statSync(dir).isDirectory()) throw new Error('not a folder');
     entries = fs.readdirSync(dir).sort();
   } catch {
     errors.push({ file: dir, message: 'is not a readable folder' });
-    return parsed;
+    return { parsed, factFiles };
   }
   for (const name of entries.filter((e) => e.toLowerCase().endsWith('.csv'))) {
     if (!(FILE_NAMES as string[]).includes(name)) {
@@ -113,11 +157,15 @@ async function parseDataset(dir: string, errors: ImportError[], options: ImportO
   }
   for (const file of FILE_NAMES) {
     if (!entries.includes(file)) continue;
+    if ((FACT_FILES as readonly string[]).includes(file)) {
+      factFiles.push(file as FactFile);
+      continue;
+    }
     parsed[file] = await parseFile(path.join(dir, file), file, FILE_SPECS[file], errors, (read, total) =>
       options.onProgress?.(file, read, total),
     );
   }
-  return parsed;
+  return { parsed, factFiles };
 }
 
 async function loadStoredState(trx: Knex.Transaction): Promise<StoredState> {
@@ -159,7 +207,13 @@ interface PlacementGroup extends Placement {
  * Stored rows that this import replaces (same row key) are left to the new row's own checks.
  * Returns the groups whose placement changes.
  */
-async function placeStoredFacts(trx: Knex.Transaction, data: ValidDataset, stored: StoredState, errors: ImportError[]): Promise<PlacementGroup[]> {
+async function placeStoredFacts(
+  trx: Knex.Transaction,
+  data: ValidDataset,
+  stored: StoredState,
+  factFiles: readonly FactFile[],
+  errors: ImportError[],
+): Promise<PlacementGroup[]> {
   const units = data.units;
   const storedIds = [...units.given.keys()].map((code) => stored.units.get(code)?.id).filter((id): id is number => id !== undefined);
   if (storedIds.length === 0) return [];
@@ -173,10 +227,12 @@ async function placeStoredFacts(trx: Knex.Transaction, data: ValidDataset, store
       .map(
         ([file, table]) => `select '${file}' as file, '${table}' as table, unit_id, year, month, ref_date::text, tier, count(*)::int as n,
           count(*) filter (where body = 'PARTY_BUILDING_BOARD')::int as board
-        from ${table} where unit_id = any(?::int[]) and row_key <> all(?::text[]) group by unit_id, year, month, ref_date, tier`,
+        from ${table} f where unit_id = any(?::int[])${
+          factFiles.includes(file as FactFile) ? ` and not exists (select 1 from ${STAGE_TABLE[file as FactFile]} s where s.row_key = f.row_key)` : ''
+        } group by unit_id, year, month, ref_date, tier`,
       )
       .join(' union all ') + ' order by file, unit_id, year, month nulls first',
-    Object.keys(FACT_TABLE).flatMap((file) => [pgArray(storedIds), pgArray(data.facts[file as FactFile].map((r) => r.rowKey))]),
+    Object.keys(FACT_TABLE).map(() => pgArray(storedIds)),
   );
   const changed: PlacementGroup[] = [];
   for (const g of groups.rows as { file: string; table: string; unit_id: number; year: number; month: number | null; ref_date: string; tier: string; n: number; board: number }[]) {

@@ -11,6 +11,7 @@ import type { ColumnSpec, ParsedRow } from './files';
 
 export type ProgressCallback = (bytesRead: number, totalBytes: number) => void;
 
+/** Reads a whole (small) file into memory. */
 export async function parseFile(
   filePath: string,
   fileName: string,
@@ -18,6 +19,23 @@ export async function parseFile(
   errors: ImportError[],
   onProgress?: ProgressCallback,
 ): Promise<ParsedRow[]> {
+  const rows: ParsedRow[] = [];
+  await streamFile(filePath, fileName, spec, errors, (row) => void rows.push(row), onProgress);
+  return rows;
+}
+
+/**
+ * Streams a file row by row to `onRow`, waiting for it when it returns a promise (backpressure: a file is never
+ * held in memory). Rows whose cells were refused still reach `onRow`, flagged `invalid`.
+ */
+export async function streamFile(
+  filePath: string,
+  fileName: string,
+  spec: Record<string, ColumnSpec>,
+  errors: ImportError[],
+  onRow: (row: ParsedRow) => void | Promise<void>,
+  onProgress?: ProgressCallback,
+): Promise<void> {
   const totalBytes = fs.statSync(filePath).size;
   let bytesRead = 0;
   const counter = new Transform({
@@ -27,8 +45,9 @@ export async function parseFile(
       done(null, chunk);
     },
   });
-  const rows: ParsedRow[] = [];
   let header: string[] | null = null;
+  // A failure of `onRow` (say, the database) is not a problem of the file: it is thrown, not reported.
+  let handlerFailure: unknown;
   const fail = (line: number | undefined, message: string, column?: string) =>
     errors.push({ file: fileName, line, column, message });
 
@@ -61,8 +80,21 @@ export async function parseFile(
         else values[column] = cell.value;
       });
       for (const column of Object.keys(spec)) if (!(column in values)) values[column] = null;
-      rows.push({ line, values, invalid: errors.length > errorsBefore });
-      done();
+      let pending: void | Promise<void>;
+      try {
+        pending = onRow({ line, values, invalid: errors.length > errorsBefore });
+      } catch (err) {
+        handlerFailure = err;
+        return done(err as Error);
+      }
+      if (!pending) return done();
+      pending.then(
+        () => done(),
+        (err) => {
+          handlerFailure = err;
+          done(err);
+        },
+      );
     },
   });
 
@@ -74,6 +106,7 @@ export async function parseFile(
       reader,
     );
   } catch (err) {
+    if (handlerFailure !== undefined && err === handlerFailure) throw err;
     const e = err as { code?: string; lines?: number; message: string };
     if (e.code?.startsWith('CSV_') || e.code === 'INVALID_OPENING_QUOTE') {
       fail(e.lines, `not valid CSV: ${e.message.replace(/^[^:]*:\s*/, '')}`);
@@ -82,7 +115,6 @@ export async function parseFile(
     }
   }
   if (header === null && !errors.some((e) => e.file === fileName)) fail(undefined, 'is empty: the first row must be the header');
-  return rows;
 }
 
 function readHeader(record: string[], spec: Record<string, ColumnSpec>, fail: (message: string, column?: string) => void): string[] {

@@ -5,11 +5,10 @@
  */
 import { placeFact, versionOn } from '../org/history';
 import type { ImportError } from './errors';
-import { FACT_FILES } from './files';
-import type { UnitHistory, ValidDataset } from './validate';
+import type { FactRow, UnitHistory, ValidDataset } from './validate';
 
 /** Is `code` the scope unit or below it on `day` (null = the open start)? */
-function underScope(code: string, day: string | null, scope: string, histories: Map<string, UnitHistory>): boolean {
+export function underScope(code: string, day: string | null, scope: string, histories: Map<string, UnitHistory>): boolean {
   let current: string | null = code;
   for (let depth = 0; current !== null && depth < 100; depth++) {
     if (current === scope) return true;
@@ -20,6 +19,13 @@ function underScope(code: string, day: string | null, scope: string, histories: 
   return false;
 }
 
+/** Outside the scope: a fact (streamed, checked one at a time) placed on `refDate`. */
+export function factOutsideScope(fact: FactRow, scope: string, histories: Map<string, UnitHistory>): string | null {
+  if (fact.refDate === null || underScope(fact.unitCode, fact.refDate, scope, histories)) return null;
+  return `"${fact.unitCode}" on ${fact.refDate} is outside the subtree of "${scope}", the unit of your token`;
+}
+
+/** Unit rows and published figures of a scoped import (facts: `factOutsideScope`, as they stream). */
 export function checkImportScope(data: ValidDataset, scope: string, errors: ImportError[]): void {
   const fail = (file: string, line: number, message: string, column?: string) => errors.push({ file, line, column, message });
   const outside = `outside the subtree of "${scope}", the unit of your token`;
@@ -29,11 +35,6 @@ export function checkImportScope(data: ValidDataset, scope: string, errors: Impo
       fail('units.csv', row.line, `"${scope}" is the unit of your token: only someone above it may change its history`, 'code');
     } else if (row.parentCode === null || !underScope(row.parentCode, row.validFrom, scope, merged)) {
       fail('units.csv', row.line, `the parent of "${row.code}" from ${row.validFrom ?? 'the start'} is ${outside}`, 'parent_code');
-    }
-  }
-  for (const file of FACT_FILES) {
-    for (const fact of data.facts[file]) {
-      if (!underScope(fact.unitCode, fact.refDate, scope, merged)) fail(file, fact.line, `"${fact.unitCode}" on ${fact.refDate} is ${outside}`, 'unit_code');
     }
   }
   for (const figure of data.reportedFigures) {

@@ -31,9 +31,9 @@ export interface FactRow extends FactRowBase {
   /** The file's other columns, by database column name (activity, origin, status, subject, form, kind). */
   extra: Record<string, string | null>;
   categories: string[];
-  /** Where the fact is placed in the tree (src/org/history.ts). */
-  refDate: string;
-  tier: Tier;
+  /** Where the fact is placed in the tree (src/org/history.ts); null only on a rejected row. */
+  refDate: string | null;
+  tier: Tier | null;
 }
 
 export interface ValidUnits {
@@ -47,24 +47,20 @@ export interface ValidUnits {
 export interface ValidDataset {
   units: ValidUnits;
   categories: CategoryRow[];
-  facts: Record<FactFile, FactRow[]>;
+  /** Every category code there will be after the import (stored and given). */
+  categoryCodes: Set<string>;
   reportedFigures: ReportedFigureRow[];
 }
 
-type Fail = (file: string, line: number | undefined, message: string, column?: string) => void;
+export type Fail = (file: string, line: number | undefined, message: string, column?: string) => void;
 
 export function validateDataset(parsed: Partial<Record<string, ParsedRow[]>>, stored: StoredState, errors: ImportError[]): ValidDataset {
   const fail: Fail = (file, line, message, column) => errors.push({ file, line, column, message });
   const units = validateUnits(parsed['units.csv'] ?? [], stored, fail);
   const categories = validateCategories(parsed['cadre_categories.csv'] ?? [], fail);
   const categoryCodes = new Set([...stored.categories.keys(), ...categories.map((c) => c.code)]);
-
-  const facts = {} as Record<FactFile, FactRow[]>;
-  for (const file of ['campaigns.csv', 'discipline.csv', 'documents.csv'] as const) {
-    facts[file] = validateFacts(file, parsed[file] ?? [], units.merged, categoryCodes, fail);
-  }
   const reportedFigures = validateReportedFigures(parsed['reported_figures.csv'] ?? [], units.merged, categoryCodes, fail);
-  return { units, categories, facts, reportedFigures };
+  return { units, categories, categoryCodes, reportedFigures };
 }
 
 /** Reports a row whose key was already seen in the same file, naming both lines. */
@@ -273,16 +269,24 @@ const EXTRA_COLUMNS: Record<FactFile, string[]> = {
   'documents.csv': ['kind'],
 };
 
-function validateFacts(
+/** A fact row after the per-row checks: `rejected` rows were reported and take part only in the duplicate check. */
+export interface CheckedFact {
+  fact: FactRow;
+  rejected: boolean;
+}
+
+/**
+ * The per-row rules of a fact file, for rows streamed one at a time: the unit exists, the fact falls in its life,
+ * party-building boards, forms and categories. Duplicate keys are a set-based check on the staged rows
+ * (facts-stage.ts). Returns null for a row with a refused cell (no complete key).
+ */
+export function factChecker(
   file: FactFile,
-  rows: ParsedRow[],
   histories: Map<string, UnitHistory>,
   categoryCodes: Set<string>,
   fail: Fail,
-): FactRow[] {
-  const isDuplicate = duplicateChecker(file, 'row', fail);
-  const facts: FactRow[] = [];
-  for (const { line, values, invalid } of rows) {
+): (row: ParsedRow) => CheckedFact | null {
+  return ({ line, values, invalid }) => {
     let rejected = false;
     const rowFail = (message: string, column?: string) => {
       rejected = true;
@@ -322,7 +326,7 @@ function validateFacts(
       }
     }
     // A row with a refused cell has no complete key: its errors are already reported.
-    if (invalid) continue;
+    if (invalid) return null;
     const extra = Object.fromEntries(EXTRA_COLUMNS[file].map((c) => [c, (values[c] as string | null) ?? null]));
     const externalId = (values.external_id as string | null) ?? null;
     const base = {
@@ -333,11 +337,9 @@ function validateFacts(
       quantity: (values.quantity as number | null) ?? 1,
     };
     const rowKey = externalId !== null ? `x:${externalId}` : `k:${JSON.stringify([base.unitCode, base.year, base.month, base.body, base.quantity, extra, categories])}`;
-    const label = externalId !== null ? `(external_id "${externalId}")` : '(same values in every column)';
-    if (isDuplicate(rowKey, line, label) || rejected) continue;
-    facts.push({ line, ...base, externalId, rowKey, extra, categories, refDate: placement!.refDate, tier: placement!.tier });
-  }
-  return facts;
+    const fact: FactRow = { line, ...base, externalId, rowKey, extra, categories, refDate: placement?.refDate ?? null, tier: placement?.tier ?? null };
+    return { fact, rejected };
+  };
 }
 
 function validateReportedFigures(

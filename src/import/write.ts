@@ -9,7 +9,8 @@ import { pgArray } from '../sql';
 import type { FactFile, ReportedFigureRow } from './files';
 import { OPEN_END, OPEN_START } from '../dates';
 import type { Version } from '../org/history';
-import type { FactRow, StoredState, ValidDataset, ValidUnits } from './validate';
+import type { StoredState, ValidDataset, ValidUnits } from './validate';
+import { STAGE_TABLE } from './stage';
 
 export interface FileCounts {
   rows: number;
@@ -60,7 +61,11 @@ function sameVersion(a: Version, b: Version): boolean {
  * (no stored version starts that day), updated or unchanged, and `removed` stored versions the file no longer
  * has. Returns the counts and whether any unit changed (then the segments are recomputed).
  */
-export async function writeUnits(trx: Knex.Transaction, units: ValidUnits, stored: StoredState): Promise<FileCounts> {
+export async function writeUnits(
+  trx: Knex.Transaction,
+  units: ValidUnits,
+  stored: StoredState,
+): Promise<{ counts: FileCounts; segmentsChanged: number[] }> {
   const counts: FileCounts = { rows: units.rows.length, created: 0, updated: 0, unchanged: 0, removed: 0 };
   const changedCodes: string[] = [];
   for (const [code, history] of units.given) {
@@ -83,7 +88,7 @@ export async function writeUnits(trx: Knex.Transaction, units: ValidUnits, store
       beforeVersions.every((b, i) => sameVersion(b, history.versions[i]));
     if (!same) changedCodes.push(code);
   }
-  if (changedCodes.length === 0) return counts;
+  if (changedCodes.length === 0) return { counts, segmentsChanged: [] };
 
   await trx.raw(`insert into units (code) select unnest(?::text[]) on conflict (code) do nothing`, [pgArray(changedCodes)]);
   const referenced = new Set(changedCodes);
@@ -114,16 +119,16 @@ export async function writeUnits(trx: Knex.Transaction, units: ValidUnits, store
       chunk.flatMap((code) => [code, units.given.get(code)!.successorCode]),
     );
   }
-  await recomputeSegments(trx);
-  return counts;
+  return { counts, segmentsChanged: await recomputeSegments(trx) };
 }
 
 /**
  * Rewrites unit_segments from the versions: a root's segments are its versions; a child's are its versions cut
  * by its parent's segments, with the parent's path extended by the child's id. Only rows that differ are
- * deleted or inserted. Terminates because the import refuses cycles on every day (and depth is capped anyway).
+ * deleted or inserted; returns the units whose segments changed. Terminates because the import refuses cycles
+ * on every day (and depth is capped anyway).
  */
-async function recomputeSegments(trx: Knex.Transaction): Promise<void> {
+async function recomputeSegments(trx: Knex.Transaction): Promise<number[]> {
   const computed = `with recursive s(unit_id, valid_from, valid_to, path, depth) as (
       select unit_id, valid_from, valid_to, text2ltree(unit_id::text), 0 from unit_versions where parent_id is null
       union all
@@ -132,16 +137,19 @@ async function recomputeSegments(trx: Knex.Transaction): Promise<void> {
       where s.depth < 64)
     select * from s`;
   await trx.raw(`create temporary table computed_segments on commit drop as ${computed}`);
-  await trx.raw(
+  const deleted = await trx.raw(
     `delete from unit_segments t where not exists (
-       select 1 from computed_segments c where (c.unit_id, c.valid_from, c.valid_to, c.path, c.depth) = (t.unit_id, t.valid_from, t.valid_to, t.path, t.depth))`,
+       select 1 from computed_segments c where (c.unit_id, c.valid_from, c.valid_to, c.path, c.depth) = (t.unit_id, t.valid_from, t.valid_to, t.path, t.depth))
+     returning unit_id`,
   );
-  await trx.raw(
+  const inserted = await trx.raw(
     `insert into unit_segments (unit_id, valid_from, valid_to, path, depth)
      select * from computed_segments c where not exists (
-       select 1 from unit_segments t where (c.unit_id, c.valid_from, c.valid_to, c.path, c.depth) = (t.unit_id, t.valid_from, t.valid_to, t.path, t.depth))`,
+       select 1 from unit_segments t where (c.unit_id, c.valid_from, c.valid_to, c.path, c.depth) = (t.unit_id, t.valid_from, t.valid_to, t.path, t.depth))
+     returning unit_id`,
   );
   await trx.raw(`drop table computed_segments`);
+  return [...new Set([...deleted.rows, ...inserted.rows].map((r: { unit_id: number }) => r.unit_id))];
 }
 
 /** Ids of the given codes in `units` or `cadre_categories` (codes not stored are missing from the map). */
@@ -165,66 +173,51 @@ const EXTRA_FACT_COLUMNS: Record<FactFile, string[]> = {
   'documents.csv': ['kind'],
 };
 
-export async function writeFacts(
-  trx: Knex.Transaction,
-  file: FactFile,
-  rows: FactRow[],
-  unitIds: Map<string, number>,
-  categoryIds: Map<string, number>,
-): Promise<FileCounts> {
-  const counts: FileCounts = { rows: rows.length, created: 0, updated: 0, unchanged: 0 };
+/**
+ * Upserts a file's staged rows (stage.ts) in one statement: unit ids by code, the fact's tree path on its
+ * reference date from the segments, categories as links. A row whose key is stored with the same values is left
+ * alone (and counted unchanged); with other values it is updated.
+ */
+export async function writeStagedFacts(trx: Knex.Transaction, file: FactFile): Promise<FileCounts> {
   const table = FACT_TABLE[file];
+  const stage = STAGE_TABLE[file];
   const extra = EXTRA_FACT_COLUMNS[file];
   const columns = ['unit_id', 'year', 'month', 'body', 'quantity', 'external_id', 'row_key', 'ref_date', 'tier', ...extra];
   const compared = columns.filter((c) => c !== 'row_key');
-  const casts = ['int', 'smallint', 'smallint', 'text', 'int', 'text', 'text', 'date', 'text', ...extra.map(() => 'text')];
-  for (const chunk of chunks(rows, columns.length)) {
-    const params = chunk.flatMap((r) => [
-      unitIds.get(r.unitCode)!,
-      r.year,
-      r.month,
-      r.body,
-      r.quantity,
-      r.externalId,
-      r.rowKey,
-      r.refDate,
-      r.tier,
-      ...extra.map((c) => (c === 'categories_key' ? r.categories.join(';') : r.extra[c])),
-    ]);
-    const result = await trx.raw(
-      `insert into ${table} (${columns.join(', ')}) values ${valuesClause(chunk.length, columns.length, casts)}
-       on conflict (row_key) do update set ${compared.map((c) => `${c} = excluded.${c}`).join(', ')}
-       where (${compared.map((c) => `${table}.${c}`).join(', ')}) is distinct from (${compared.map((c) => `excluded.${c}`).join(', ')})
-       returning id, row_key, (xmax = 0) as inserted`,
-      params,
-    );
-    const written = result.rows as { id: string; row_key: string; inserted: boolean }[];
-    for (const row of written) row.inserted ? counts.created++ : counts.updated++;
-    if (file === 'discipline.csv' && written.length > 0) await writeCategoryLinks(trx, chunk, written, categoryIds);
-  }
-  counts.unchanged = counts.rows - counts.created - counts.updated;
-  return counts;
-}
-
-/** Replaces the category links of the disciplinary actions that were just created or updated. */
-async function writeCategoryLinks(
-  trx: Knex.Transaction,
-  chunk: FactRow[],
-  written: { id: string; row_key: string; inserted: boolean }[],
-  categoryIds: Map<string, number>,
-): Promise<void> {
-  const byKey = new Map(chunk.map((r) => [r.rowKey, r]));
-  const updatedIds = written.filter((w) => !w.inserted).map((w) => w.id);
-  if (updatedIds.length > 0) {
-    await trx.raw(`delete from disciplinary_action_categories where action_id = any(?::bigint[])`, [pgArray(updatedIds)]);
-  }
-  const links = written.flatMap((w) => byKey.get(w.row_key)!.categories.map((code) => [w.id, categoryIds.get(code)!]));
-  for (const part of chunks(links, 2)) {
+  const source = (c: string) => (c === 'unit_id' ? 'u.id' : c === 'categories_key' ? `array_to_string(s.categories, ';')` : `s.${c}`);
+  const upsert = `insert into ${table} (${columns.join(', ')}, path)
+    select ${columns.map(source).join(', ')}, seg.path
+    from ${stage} s join units u on u.code = s.unit_code
+    left join unit_segments seg on seg.unit_id = u.id and s.ref_date >= seg.valid_from and s.ref_date < seg.valid_to
+    order by s.line
+    on conflict (row_key) do update set ${compared.map((c) => `${c} = excluded.${c}`).join(', ')}, path = excluded.path
+    where (${compared.map((c) => `${table}.${c}`).join(', ')}) is distinct from (${compared.map((c) => `excluded.${c}`).join(', ')})
+    returning id, row_key, (xmax = 0) as inserted`;
+  const rows = Number((await trx.raw(`select count(*)::bigint as n from ${stage}`)).rows[0].n);
+  let created: number;
+  let updated: number;
+  if (file === 'discipline.csv') {
+    await trx.raw(`create temporary table written_actions on commit drop as select id, row_key, true as inserted from disciplinary_actions limit 0`);
+    await trx.raw(`with w as (${upsert}) insert into written_actions select * from w`);
+    // Links of updated actions are replaced; new actions get theirs.
+    await trx.raw(`delete from disciplinary_action_categories c using written_actions w where c.action_id = w.id and not w.inserted`);
     await trx.raw(
-      `insert into disciplinary_action_categories (action_id, category_id) values ${valuesClause(part.length, 2, ['bigint', 'int'])}`,
-      part.flat(),
+      `insert into disciplinary_action_categories (action_id, category_id)
+       select w.id, c.id from written_actions w join ${stage} s on s.row_key = w.row_key
+       cross join lateral unnest(s.categories) as l(code) join cadre_categories c on c.code = l.code`,
     );
+    const counts = await trx.raw(`select count(*) filter (where inserted)::bigint as created, count(*) filter (where not inserted)::bigint as updated from written_actions`);
+    created = Number(counts.rows[0].created);
+    updated = Number(counts.rows[0].updated);
+    await trx.raw(`drop table written_actions`);
+  } else {
+    const counts = await trx.raw(
+      `with w as (${upsert}) select count(*) filter (where inserted)::bigint as created, count(*) filter (where not inserted)::bigint as updated from w`,
+    );
+    created = Number(counts.rows[0].created);
+    updated = Number(counts.rows[0].updated);
   }
+  return { rows, created, updated, unchanged: rows - created - updated };
 }
 
 /** Upserts published figures by row key, like facts. */
@@ -248,14 +241,18 @@ export async function writeReportedFigures(trx: Knex.Transaction, rows: Reported
 }
 
 /**
- * Facts carry their unit's ancestor path on their reference date (row-level security filters on it). Sets it for
- * new rows and rewrites it wherever a tree change or a re-placement moved it.
+ * Facts carry their unit's ancestor path on their reference date (row-level security and the rollup totals use
+ * it). New rows get it as they are written; this rewrites it for the facts of `unitIds` — units whose segments
+ * changed, or whose stored facts were re-placed.
  */
-export async function refreshFactPaths(trx: Knex.Transaction): Promise<void> {
+export async function refreshFactPaths(trx: Knex.Transaction, unitIds: readonly number[]): Promise<void> {
+  if (unitIds.length === 0) return;
   for (const table of Object.values(FACT_TABLE)) {
     await trx.raw(
       `update ${table} f set path = s.path from unit_segments s
-       where s.unit_id = f.unit_id and f.ref_date >= s.valid_from and f.ref_date < s.valid_to and f.path is distinct from s.path`,
+       where f.unit_id = any(?::int[]) and s.unit_id = f.unit_id and f.ref_date >= s.valid_from and f.ref_date < s.valid_to
+         and f.path is distinct from s.path`,
+      [pgArray(unitIds)],
     );
   }
 }
