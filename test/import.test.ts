@@ -202,7 +202,9 @@ k2,P.D.G,2024,6,COMMITTEE,MEMBER,REPRIMAND,,3
   test('a dry run reports what would change and writes nothing', async () => {
     const stored = await snapshot();
     const report = await importFiles(t.db.orm, { 'discipline.csv': `external_id,unit_code,year,body,subject,quantity\nk9,P,2024,COMMITTEE,MEMBER,7\n` }, true);
-    expect(report).toEqual({ dryRun: true, files: { 'discipline.csv': { rows: 1, created: 1, updated: 0, unchanged: 0 } } });
+    expect(report).toMatchObject({ dryRun: true, files: { 'discipline.csv': { rows: 1, created: 1, updated: 0, unchanged: 0 } } });
+    expect(Object.keys(report.files)).toEqual(['discipline.csv']);
+    expect(report.phases.map((p) => p.phase)).toContain('facts written');
     expect(await snapshot()).toEqual(stored);
   });
 
