@@ -3,12 +3,17 @@
  */
 import path from 'node:path';
 import type { AuthConfig } from './auth/tokens';
-import { parseWaitSeconds } from './health';
+import { parseWaitSeconds, redactUrl } from './health';
 import { DEFAULT_RATE_LIMIT_PER_MINUTE, DEFAULT_STATEMENT_TIMEOUT_MS } from './security/limits';
 
 export interface Config {
   /** PostgreSQL connection string; when absent the embedded PGlite database is used. */
   databaseUrl?: string;
+  /**
+   * Read replicas of the databaseUrl server (DATABASE_REPLICA_URLS, comma-separated): GraphQL reads go to them,
+   * writes (imports, migrations) stay on the primary. Empty = every statement on the primary.
+   */
+  replicaUrls: string[];
   /** Folder of the embedded PGlite database (ignored when databaseUrl is set). */
   dataDir: string;
   port: number;
@@ -53,9 +58,39 @@ function parseTimeZone(raw: string | undefined): string {
   return zone;
 }
 
+/**
+ * DATABASE_REPLICA_URLS: comma-separated PostgreSQL URLs (postgres:// or postgresql://); blanks around commas and
+ * a trailing comma are fine. Refused without DATABASE_URL: the embedded PGlite database is one process's file and
+ * has no replicas, so a replica list there is a configuration mistake, not something to ignore.
+ */
+export function parseReplicaUrls(raw: string | undefined, databaseUrl: string | undefined): string[] {
+  const urls = (raw ?? '')
+    .split(',')
+    .map((u) => u.trim())
+    .filter((u) => u !== '');
+  if (urls.length === 0) return [];
+  if (!databaseUrl) {
+    throw new Error('DATABASE_REPLICA_URLS needs DATABASE_URL: read replicas are replicas of a PostgreSQL server, and the embedded PGlite database has none');
+  }
+  for (const [i, raw] of urls.entries()) {
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      throw new Error(`DATABASE_REPLICA_URLS: entry ${i + 1} is not a URL (expected postgres://user@host:port/database)`);
+    }
+    if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+      throw new Error(`DATABASE_REPLICA_URLS: entry ${i + 1} (${redactUrl(raw)}) is not a postgres:// or postgresql:// URL`);
+    }
+    if (!url.hostname) throw new Error(`DATABASE_REPLICA_URLS: entry ${i + 1} (${redactUrl(raw)}) names no host`);
+  }
+  return urls;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     databaseUrl: env.DATABASE_URL || undefined,
+    replicaUrls: parseReplicaUrls(env.DATABASE_REPLICA_URLS, env.DATABASE_URL || undefined),
     dataDir: path.resolve(env.KIEMTRA_DATA_DIR || '.kiemtra'),
     port: parsePort(env.PORT),
     host: env.HOST || '127.0.0.1',

@@ -1,13 +1,12 @@
 /** The per-request context: a forked EntityManager, today's date, and the loaders built on them, made in one factory. */
 import type { EntityManager } from '@mikro-orm/core';
-import type { Knex } from '@mikro-orm/postgresql';
 import type { Orm } from './db';
 import { todayIn } from './dates';
 import { OPEN_CALLER, type Caller } from './auth/caller';
 import { resolveScope } from './auth/scope';
 import { createOrgLoaders, type OrgLoaders } from './org/org.loaders';
 import { createRollupLoaders, type RollupLoaders } from './rollup/rollup.loaders';
-import { queryRows } from './sql';
+import { beginReadOnlyTransaction, queryRows } from './sql';
 
 /** The party's calendar is Vietnam's: "today" changes at midnight in Hà Nội, not in UTC. */
 export const DEFAULT_TIME_ZONE = 'Asia/Ho_Chi_Minh';
@@ -80,12 +79,11 @@ export async function createContext(orm: Orm, options: ContextOptions = {}): Pro
 /**
  * A scoped request reads in one read-only transaction as the non-owner role kiemtra_reader, with the scope unit's
  * tree paths in a transaction-local setting: the row-level security policies (migrations/…RowSecurity.ts) then hide every row
- * outside the scope, whatever SQL runs. Returns the function that ends it.
+ * outside the scope, whatever SQL runs. The transaction is opened on the request's read connection (a replica when
+ * DATABASE_REPLICA_URLS is set: all of this works on a hot standby). Returns the function that ends it.
  */
 async function beginScopedTransaction(em: EntityManager, scopeUnitId: number): Promise<() => Promise<void>> {
-  const connection = em.getConnection();
-  const trx = (await connection.begin({ readOnly: true })) as Knex.Transaction;
-  em.setTransactionContext(trx);
+  const end = await beginReadOnlyTransaction(em);
   try {
     // As the owner, before switching role: the paths the scope unit has had (none for an unknown unit: see nothing).
     await queryRows(
@@ -95,13 +93,8 @@ async function beginScopedTransaction(em: EntityManager, scopeUnitId: number): P
     );
     await queryRows(em, `set local role kiemtra_reader`);
   } catch (err) {
-    await connection.rollback(trx);
+    await end();
     throw err;
   }
-  let done = false;
-  return async () => {
-    if (done) return;
-    done = true;
-    await connection.rollback(trx); // read-only: nothing to keep
-  };
+  return end; // read-only: ending is a rollback, nothing to keep
 }

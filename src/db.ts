@@ -1,9 +1,11 @@
 /**
  * MikroORM initialisation: a real PostgreSQL server when DATABASE_URL is set, otherwise the embedded
  * PGlite database persisted in KIEMTRA_DATA_DIR. Same entities, same migrations, same SQL.
+ * With read replicas (DATABASE_REPLICA_URLS, PostgreSQL only) MikroORM holds one pool per replica beside the
+ * primary's; which one a read uses is decided by the ReadRouter below (src/sql.ts asks it), writes stay on the primary.
  */
 import fs from 'node:fs';
-import { MikroORM, type Options, type LoggerNamespace, DefaultLogger, type LoggerOptions } from '@mikro-orm/core';
+import { MikroORM, type Options, type LoggerNamespace, DefaultLogger, type LoggerOptions, type Connection, type EntityManager } from '@mikro-orm/core';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import { PGlite } from '@electric-sql/pglite';
@@ -36,6 +38,11 @@ export type Orm = MikroORM;
 export interface DbTarget {
   /** PostgreSQL connection string, or undefined for embedded PGlite. */
   databaseUrl?: string;
+  /**
+   * Hot-standby replicas of databaseUrl (PostgreSQL only; config.ts refuses them without DATABASE_URL). A URL without
+   * a database name reads the primary's database. Same pool size, statement_timeout and jit=off as the primary.
+   */
+  replicaUrls?: string[];
   /** PGlite data folder; `memory://` for a throw-away in-memory database. */
   dataDir: string;
   /**
@@ -65,21 +72,36 @@ function baseOptions(): Partial<Options> {
 
 export async function openDatabase(target: DbTarget | Config): Promise<Orm> {
   if (target.databaseUrl) {
-    return MikroORM.init({
+    // No JIT: rollup statements are short, but the planner's estimates for their recursive CTEs pass
+    // jit_above_cost, and compiling then costs ~1 s per statement (measured on an asOf rollup: 1,280 ms with
+    // JIT, 167 ms without). PGlite has no JIT.
+    // statement_timeout: a runaway statement is cancelled (SQLSTATE 57014, answered as TIMEOUT) and frees its connection.
+    const driverOptions = { connection: { options: `-c jit=off -c statement_timeout=${target.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS}` } };
+    const replicaUrls = target.replicaUrls ?? [];
+    const orm = await MikroORM.init({
       ...baseOptions(),
       driver: PostgreSqlDriver,
       clientUrl: target.databaseUrl,
       // Nothing connects here: the pool connects on first use (and again after the server comes back). The CLI
-      // connects through waitForDatabase (src/health.ts), which retries while the server is unreachable.
+      // connects through waitForDatabase (src/health.ts), which retries while the server is unreachable. Replica
+      // pools connect on first read too, so a replica that is down delays nothing at start.
       connect: false,
       pool: { min: 0, max: 10 },
-      // No JIT: rollup statements are short, but the planner's estimates for their recursive CTEs pass
-      // jit_above_cost, and compiling then costs ~1 s per statement (measured on an asOf rollup: 1,280 ms with
-      // JIT, 167 ms without). PGlite has no JIT.
-      // statement_timeout: a runaway statement is cancelled (SQLSTATE 57014, answered as TIMEOUT) and frees its connection.
-      driverOptions: { connection: { options: `-c jit=off -c statement_timeout=${target.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS}` } },
+      driverOptions,
+      replicas: replicaUrls.map((url, i) => ({ name: `replica ${i + 1}`, clientUrl: withDatabaseOf(url, target.databaseUrl!), pool: { min: 0, max: 10 }, driverOptions })),
+      // MikroORM's own routing (entity reads outside a transaction to a random replica) stays off: reads choose their
+      // connection explicitly (src/sql.ts, through the ReadRouter), so nothing reaches a replica unasked, and an
+      // unavailable replica is skipped.
+      preferReadReplicas: false,
       extensions: [Migrator],
     } as Options);
+    if (replicaUrls.length > 0) {
+      const driver = orm.em.getDriver();
+      const replicas = (driver as unknown as { replicas: Connection[] }).replicas;
+      if (replicas?.length !== replicaUrls.length) throw new Error('MikroORM did not create the read replica connections');
+      routers.set(driver, new ReadRouter(replicas));
+    }
+    return orm;
   }
   const dataDir = target.dataDir;
   if (!dataDir.startsWith('memory://')) fs.mkdirSync(dataDir, { recursive: true });
@@ -104,4 +126,75 @@ export async function openDatabase(target: DbTarget | Config): Promise<Orm> {
 export async function migrate(orm: Orm): Promise<string[]> {
   const applied = await orm.getMigrator().up();
   return applied.map((m) => m.name);
+}
+
+/** A replica URL without a database name (`postgres://host:5433` or `…/`) reads the primary's database. */
+function withDatabaseOf(replicaUrl: string, primaryUrl: string): string {
+  const url = new URL(replicaUrl);
+  if (url.pathname === '' || url.pathname === '/') url.pathname = new URL(primaryUrl).pathname;
+  return url.toString();
+}
+
+/** How long a replica that could not be reached stays out of the read rotation before a read tries it again. */
+export const REPLICA_RETRY_MS = 5000;
+
+export interface ReplicaState {
+  /** "replica 1", "replica 2"…: the position in DATABASE_REPLICA_URLS (never the URL, which may hold a password). */
+  name: string;
+  connection: Connection;
+  /** Out of the rotation until this time (ms since epoch); 0 = in rotation. */
+  downUntil: number;
+  /** Why it was taken out (an error code such as ECONNREFUSED), while it is. */
+  reason?: string;
+}
+
+/**
+ * Which connection a read uses: a replica picked at random among those in rotation, or the primary when there is
+ * none (no replicas configured, or every one unreachable: reads then degrade to the primary instead of failing).
+ * A replica leaves the rotation when a read or a /ready probe cannot reach it, and comes back when a probe reaches
+ * it or, after REPLICA_RETRY_MS, when a read tries it again and succeeds.
+ * Replicas lag: a read may not yet see the latest import (it does once the replica has replayed it).
+ */
+export class ReadRouter {
+  readonly replicas: ReplicaState[];
+
+  constructor(connections: Connection[], private readonly now: () => number = Date.now) {
+    this.replicas = connections.map((connection, i) => ({ name: `replica ${i + 1}`, connection, downUntil: 0 }));
+  }
+
+  private stateOf(connection: Connection): ReplicaState | undefined {
+    return this.replicas.find((r) => r.connection === connection);
+  }
+
+  isReplica(connection: Connection): boolean {
+    return this.stateOf(connection) !== undefined;
+  }
+
+  inRotation(connection: Connection): boolean {
+    const state = this.stateOf(connection);
+    return state === undefined || state.downUntil <= this.now();
+  }
+
+  /** A replica in rotation at random, or undefined when none is (the caller then reads on the primary). */
+  pick(): Connection | undefined {
+    const up = this.replicas.filter((r) => r.downUntil <= this.now());
+    return up.length === 0 ? undefined : up[Math.floor(Math.random() * up.length)].connection;
+  }
+
+  markDown(connection: Connection, reason: string): void {
+    const state = this.stateOf(connection);
+    if (state) Object.assign(state, { downUntil: this.now() + REPLICA_RETRY_MS, reason });
+  }
+
+  markUp(connection: Connection): void {
+    const state = this.stateOf(connection);
+    if (state) Object.assign(state, { downUntil: 0, reason: undefined });
+  }
+}
+
+const routers = new WeakMap<object, ReadRouter>();
+
+/** The ORM's read router, or undefined without replicas (every read on the primary). */
+export function readRouter(em: EntityManager): ReadRouter | undefined {
+  return routers.get(em.getDriver());
 }

@@ -5,7 +5,8 @@
  */
 import type { RequestHandler } from 'express';
 import { GraphQLError } from 'graphql';
-import type { Orm } from './db';
+import type { Connection } from '@mikro-orm/core';
+import { readRouter, type Orm } from './db';
 import type { Logger } from './logger';
 
 /** What a client is told when the database cannot be reached (extensions.code SERVICE_UNAVAILABLE). */
@@ -113,25 +114,41 @@ export async function waitForDatabase(orm: Orm, options: WaitOptions): Promise<v
   }
 }
 
-/** GET /ready: 200 {status:'ready'} when `select 1` answers within `timeoutMs`, else 503 {status:'unavailable'}. */
+/** True when `select 1` answers on `connection` within `timeoutMs`. */
+async function answers(connection: Connection, timeoutMs: number): Promise<{ ok: boolean; reason?: string }> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<{ ok: boolean; reason?: string }>((resolve) => {
+    timer = setTimeout(() => resolve({ ok: false, reason: 'no answer in time' }), timeoutMs);
+    timer.unref();
+  });
+  const check = connection.execute('select 1').then(
+    () => ({ ok: true }),
+    (err: unknown) => ({ ok: false, reason: isDatabaseUnavailable(err) ? unavailableReason(err) : 'error' }),
+  );
+  const result = await Promise.race([check, timeout]);
+  clearTimeout(timer);
+  return result;
+}
+
+/**
+ * GET /ready: 200 {status:'ready'} when `select 1` answers on the primary within `timeoutMs`, else 503
+ * {status:'unavailable'}. With read replicas, each is probed too and listed in order (`replicas: ['ready',
+ * 'unavailable']`), but a replica that is down does not make the server unready: reads leave it for the other
+ * replicas or, when none answers, for the primary (src/db.ts ReadRouter), so the server can still answer everything.
+ * The probe also puts a replica that answers again back into the read rotation at once.
+ */
 export function readinessHandler(orm: Orm, timeoutMs = 2000): RequestHandler {
   return async (_req, res) => {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<boolean>((resolve) => {
-      timer = setTimeout(() => resolve(false), timeoutMs);
-      timer.unref();
-    });
-    const check = orm.em
-      .fork()
-      .getConnection()
-      .execute('select 1')
-      .then(
-        () => true,
-        () => false,
-      );
-    const ready = await Promise.race([check, timeout]);
-    clearTimeout(timer);
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable' });
+    const em = orm.em.fork();
+    const router = readRouter(em);
+    const [primary, ...replicas] = await Promise.all([
+      answers(em.getConnection('write'), timeoutMs),
+      ...(router?.replicas ?? []).map((r) => answers(r.connection, timeoutMs)),
+    ]);
+    router?.replicas.forEach((r, i) => (replicas[i].ok ? router.markUp(r.connection) : router.markDown(r.connection, replicas[i].reason ?? 'unavailable')));
+    const body: { status: string; replicas?: string[] } = { status: primary.ok ? 'ready' : 'unavailable' };
+    if (router) body.replicas = replicas.map((r) => (r.ok ? 'ready' : 'unavailable'));
+    res.status(primary.ok ? 200 : 503).json(body);
   };
 }
 
