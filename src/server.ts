@@ -5,22 +5,19 @@
  */
 import http from 'node:http';
 import express from 'express';
-import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { Orm } from './db';
 import type { Logger } from './logger';
 import { createContext, type Context } from './context';
-import { requestTransactionPlugin } from './request-transaction';
 import { GraphQLError } from 'graphql';
 import { OPEN_CALLER, type Caller } from './auth/caller';
 import { AuthError, bearerToken, isLoopback, type Verifier } from './auth/tokens';
-import { createFormatError } from './errors';
+import { createApolloServer } from './apollo';
 import { readinessHandler, rethrowUnavailable } from './health';
-import { getSchema } from './schema';
 import { graphiqlAssets, graphiqlPage } from './graphiql';
-import { BODY_LIMIT, DEFAULT_RATE_LIMIT_PER_MINUTE, queryGuards, rateLimiter, withStatementTimeouts } from './security/limits';
+import { BODY_LIMIT, DEFAULT_RATE_LIMIT_PER_MINUTE, rateLimiter } from './security/limits';
 
 export interface RunningServer {
   url: string;
@@ -58,15 +55,10 @@ export async function createApp(orm: Orm, logger: Logger, options: ServerOptions
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
   // Token, depth, alias, directive, cost and fan-out limits (src/security/limits.ts): refused with 400 before any SQL.
-  const guards = queryGuards({ production: options.nodeEnv === 'production' });
-  const apollo = new ApolloServer<Context>({
-    schema: await getSchema(),
-    formatError: withStatementTimeouts(createFormatError(logger), logger),
-    includeStacktraceInErrorResponses: false,
-    parseOptions: guards.parseOptions,
-    validationRules: guards.validationRules,
-    introspection: guards.introspection,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), requestTransactionPlugin, ...guards.plugins],
+  const apollo = await createApolloServer({
+    logger,
+    production: options.nodeEnv === 'production',
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled()],
   });
   await apollo.start();
 

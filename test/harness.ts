@@ -9,15 +9,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { ApolloServer } from '@apollo/server';
 import { migrate, openDatabase, type Orm } from '../src/db';
-import { createContext, type Context, type ContextOptions } from '../src/context';
-import { requestTransactionPlugin } from '../src/request-transaction';
-import { queryGuards } from '../src/security/limits';
+import { createContext, type ContextOptions } from '../src/context';
+import { createApolloServer } from '../src/apollo';
 import type { Caller } from '../src/auth/caller';
-import { createFormatError } from '../src/errors';
 import { createLogger } from '../src/logger';
-import { getSchema } from '../src/schema';
 import { DatasetInvalidError, formatImportError, importDataset } from '../src/import';
 import { seedDir } from '../src/seeds';
 
@@ -70,16 +66,9 @@ export async function createTestDb(options: { migrateTo?: string } = {}): Promis
  * `today` fixes the date that `roots` and `unit` use without `asOf` (default: the real today).
  */
 export async function createGraphql(orm: Orm, options: { today?: string; caller?: Caller; enforce?: ContextOptions['enforce'] } = {}) {
-  const guards = queryGuards({ production: false });
-  const server = new ApolloServer<Context>({
-    schema: await getSchema(),
-    formatError: createFormatError(createLogger('silent')),
-    includeStacktraceInErrorResponses: false,
-    // The production limits, so that every test query also proves the limits let real queries through.
-    parseOptions: guards.parseOptions,
-    validationRules: guards.validationRules,
-    plugins: [requestTransactionPlugin],
-  });
+  // The server's configuration with the production limits, so that every test query also proves the limits let
+  // real queries through.
+  const server = await createApolloServer({ logger: createLogger('silent') });
   await server.start();
   return {
     async run(query: string, variables?: Record<string, unknown>): Promise<{ data?: any; errors?: any[] }> {
