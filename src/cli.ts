@@ -17,8 +17,24 @@ import { GenerateError, GENERATED_FILES, generateDataset, parseGenerateArgs, SCA
 import { createVerifier, signToken } from './auth/tokens';
 import { hasRole, Role, type Caller } from './auth/caller';
 
-const config = loadConfig();
+const config = loadConfigOrExit();
 const logger = createLogger(config.logLevel);
+
+/** A wrong setting is one clear line (what and which variable), not a stack trace. */
+function loadConfigOrExit(): ReturnType<typeof loadConfig> {
+  try {
+    return loadConfig();
+  } catch (err) {
+    process.stderr.write(`kiemtra: configuration: ${(err as Error).message}\n`);
+    process.exit(2);
+  }
+}
+
+// `kiemtra … | head` closes the pipe early: stop quietly, as other command-line tools do.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
 
 /**
  * Opens the database and runs `work`. On PostgreSQL, `wait` (serve, start) retries an unreachable server for up to
@@ -239,7 +255,7 @@ program
   .command('generate')
   .description('Write a synthetic dataset (a ragged national tree with Vietnamese names, and years of facts) that imports without an error. Deterministic: the same arguments write byte-identical files.')
   .argument('<dir>', 'folder to write; created if missing, else it must be empty or hold only files of an earlier run')
-  .option('--scale <scale>', `${SCALES.join(', ')}: about 1.8k units and 33k fact rows, 6.2k units and 110k rows, or 253k units and 4M rows`, 'small')
+  .option('--scale <scale>', `${SCALES.join(', ')}: about 1.8k units and 31k fact rows, 6.2k units and 120k, or 253k units and 4.2M`, 'small')
   .option('--years <from-to>', 'the years of the facts, e.g. 2014-2024 (or one year)', '2014-2024')
   .option('--seed <n>', 'seed of the pseudo-random generator, a whole number', '1')
   .action(async (dir: string, opts: { scale: string; years: string; seed: string }) => {

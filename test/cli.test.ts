@@ -40,6 +40,12 @@ test('--help lists every command, and each command has its own help', () => {
   expect(kiemtra('seed', '--help').stdout).toContain('quang-ninh-2023');
 });
 
+test('a wrong setting is one line naming the variable, exit 2, no stack trace', () => {
+  const result = spawnSync(process.execPath, [BIN, 'seed'], { env: { ...env, PORT: 'abc' }, encoding: 'utf8' });
+  expect(result.status).toBe(2);
+  expect(result.stderr).toBe('kiemtra: configuration: PORT must be a whole number from 0 to 65535, got "abc"\n');
+});
+
 test('a broken dataset is refused whole: every error on stderr in file:line:column form, exit 1', () => {
   const dir = writeDataset({
     ...GOOD,
