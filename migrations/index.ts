@@ -3,10 +3,14 @@ import { Migration20261126000000Initial } from './Migration20261126000000Initial
 import { Migration20261126120000History } from './Migration20261126120000History';
 import { Migration20261126140000Audit } from './Migration20261126140000Audit';
 import { Migration20261126150000RowSecurity } from './Migration20261126150000RowSecurity';
+import { Migration20261126160000RollupTotals } from './Migration20261126160000RollupTotals';
+import { Migration20261126170000BulkLoad } from './Migration20261126170000BulkLoad';
 
 export const MIGRATIONS = [
   { name: 'Migration20261126000000Initial', class: Migration20261126000000Initial },
   { name: 'Migration20261126120000History', class: Migration20261126120000History },
   { name: 'Migration20261126140000Audit', class: Migration20261126140000Audit },
   { name: 'Migration20261126150000RowSecurity', class: Migration20261126150000RowSecurity },
+  { name: 'Migration20261126160000RollupTotals', class: Migration20261126160000RollupTotals },
+  { name: 'Migration20261126170000BulkLoad', class: Migration20261126170000BulkLoad },
 ];

@@ -77,8 +77,10 @@ export async function importDataset(orm: Orm, dir: string, options: ImportOption
   try {
     report = await knex.transaction(async (trx) => {
       await trx.raw('select pg_advisory_xact_lock(?)', [IMPORT_LOCK]);
-      // The request statement timeout guards the API; a bulk load's statements may take longer.
+      // The request statement timeout guards the API; a bulk load's statements may take longer, and its set-based
+      // steps (upserts, the totals' aggregates, sorts) spill to disk with the default 4 MB of work memory.
       await trx.raw('set local statement_timeout = 0');
+      await trx.raw(`set local work_mem = '256MB'`);
       await setActor(trx, options.actor || defaultActor());
       const stored = await loadStoredState(trx);
       const data = validateDataset(parsed, stored, errors);
@@ -156,7 +158,9 @@ async function stageFactFile(trx: Knex.Transaction, dir: string, file: FactFile,
   await reportDuplicates(trx, file, fail);
 }
 
-const ANALYZED_TABLES = ['units', 'unit_versions', 'unit_segments', 'cadre_categories', 'campaigns', 'disciplinary_actions', 'disciplinary_action_categories', 'documents', 'reported_figures'];
+const ANALYZED_TABLES = ['units', 'unit_versions', 'unit_segments', 'cadre_categories', 'campaigns', 'disciplinary_actions', 'disciplinary_action_categories', 'documents', 'reported_figures',
+  // The rollup totals, kept by triggers on the facts (Migration20261126160000RollupTotals).
+  'rollup_campaigns', 'rollup_discipline', 'rollup_discipline_categories', 'rollup_documents'];
 
 /** Reads the small files (units, categories, published figures) and lists the fact files, which are streamed later. */
 async function parseDataset(

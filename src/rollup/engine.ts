@@ -14,6 +14,18 @@
  *   exists then, else — repeatedly — its successor or, without one, the parent it had on its last day), and
  *   counts for that unit and its ancestors in the tree of that day.
  * A fact's tier is always its unit's tier on its reference date (`f.tier`).
+ *
+ * Where the sums come from (`RollupScope.source`):
+ * - without `asOf`, from pre-aggregated totals (rollup_campaigns, rollup_discipline, rollup_discipline_categories,
+ *   rollup_documents; Migration20261126160000RollupTotals): per unit, year and month, the sums over every fact with the
+ *   unit on its path, kept by triggers in the same transaction as every write. A root costs a lookup of its own rows,
+ *   whatever the size of its subtree. Each row keeps the unit's path on the facts' reference date, so a scoped caller
+ *   keeps the rows recorded under its scope (the facts' own rule); that is exact unless the scope unit was below the
+ *   root on some day of the period (a root in the scope at other times): such roots are scanned instead, routed per
+ *   root inside the same statement;
+ * - with `asOf`, or `source: 'scan'`, from a scan of the facts of each root's subtree (`subtreeFacts`).
+ * Both give the same grouped rows (`sf`, and for discipline `sc`, the member quantities per category), so one
+ * folding code serves both.
  */
 import type { EntityManager } from '@mikro-orm/core';
 import { Tier } from '../org/kinds';
@@ -36,37 +48,90 @@ export interface RollupScope {
   asOf: string | null;
   /** Count only facts whose unit was under this unit on their reference date (a caller's scope); null: all. */
   scopeUnitId?: number | null;
+  /**
+   * 'auto' (the default): the pre-aggregated totals wherever they answer exactly (see the header), else the facts;
+   * 'scan': always the facts, as before the totals existed (to compare the two).
+   */
+  source?: 'auto' | 'scan';
 }
 
 /** Results are keyed by root and year. */
 export const rollupKey = (rootId: number, year: number) => `${rootId}:${year}`;
 
+/** A section: its facts, its totals and the columns both are grouped by; discipline also counts members by category. */
+interface Section {
+  facts: string;
+  totals: string;
+  columns: string[];
+  /** Discipline: the totals of member quantities by body and category (`sc`). */
+  categories?: string;
+}
+
+const CAMPAIGNS: Section = { facts: 'campaigns', totals: 'rollup_campaigns', columns: ['tier', 'body', 'status', 'origin'] };
+const DISCIPLINE: Section = {
+  facts: 'disciplinary_actions',
+  totals: 'rollup_discipline',
+  columns: ['body', 'subject', 'form'],
+  categories: 'rollup_discipline_categories',
+};
+const DOCUMENTS: Section = { facts: 'documents', totals: 'rollup_documents', columns: ['kind'] };
+const CATEGORY_COLUMNS = ['body', 'category_id'];
+
+/** A piece of SQL and the values of its `?`s, in order. */
+interface Sql {
+  sql: string;
+  params: unknown[];
+}
+
+/** The scope's years and, unless the whole year, months, on the rows of `alias` (rows without a month: whole years only). */
+function periodOf(alias: string, scope: RollupScope): Sql {
+  const whole = isWholeYear(scope);
+  return {
+    sql: `${alias}.year = any(?::int[])${whole ? '' : ` and ${alias}.month between ? and ?`}`,
+    params: [pgArray(scope.years), ...(whole ? [] : [scope.fromMonth, scope.toMonth])],
+  };
+}
+
+/**
+ * A scoped caller counts only facts recorded under the scope unit: on the fact's reference date, the fact's unit
+ * path runs through the scope unit's path of that day.
+ */
+function inScopeOf(scope: RollupScope): Sql {
+  return scope.scopeUnitId != null
+    ? {
+        sql: ` and exists (select 1 from unit_segments ss where ss.unit_id = ? and f.ref_date >= ss.valid_from and f.ref_date < ss.valid_to and f.path <@ ss.path)`,
+        params: [scope.scopeUnitId],
+      }
+    : { sql: '', params: [] };
+}
+
+/**
+ * The facts of `table` that count by default for each root of `roots` (an int[] expression), one row per (root, fact):
+ * each fact carries its unit's path on its reference date (`f.path`, kept by the import), and counts for a root
+ * when the root's segment holds on that day and the fact's path lies under the root's path.
+ */
+function factsByReferenceDate(table: string, roots: Sql, scope: RollupScope, gate = ''): Sql {
+  const period = periodOf('f', scope);
+  const inScope = inScopeOf(scope);
+  return {
+    sql: `select rp.unit_id as root_id, f.* from unit_segments rp
+        join ${table} f on f.path <@ rp.path and f.ref_date >= rp.valid_from and f.ref_date < rp.valid_to
+        where rp.unit_id = any(${roots.sql}) and ${period.sql}${inScope.sql}${gate}`,
+    params: [...roots.params, ...period.params, ...inScope.params],
+  };
+}
+
 /**
  * `with` clauses ending in `sf`: the facts of `table` that count for each root (`root_id`) in the scope's
- * years and months, one row per (root, fact). Sections select from `sf`.
+ * years and months, one row per (root, fact) — the fact scan.
  */
-function subtreeFacts(table: string, scope: RollupScope): { sql: string; params: unknown[] } {
-  const months = isWholeYear(scope) ? '' : ' and f.month between ? and ?';
-  const monthParams = isWholeYear(scope) ? [] : [scope.fromMonth, scope.toMonth];
-  const period = `f.year = any(?::int[])${months}`;
-  // A scoped caller counts only facts recorded under the scope unit: on the fact's reference date, the fact's unit
-  // path runs through the scope unit's path of that day.
-  const scoped = scope.scopeUnitId != null;
-  const inScope = scoped
-    ? ` and exists (select 1 from unit_segments ss where ss.unit_id = ? and f.ref_date >= ss.valid_from and f.ref_date < ss.valid_to and f.path <@ ss.path)`
-    : '';
-  const scopeParams = scoped ? [scope.scopeUnitId] : [];
+function subtreeFacts(table: string, scope: RollupScope): Sql {
   if (scope.asOf === null) {
-    // Each fact carries its unit's path on its reference date (`f.path`, kept by the import): it counts for a root
-    // when the root's segment holds on that day and the fact's path lies under the root's path.
-    return {
-      sql: `with sf as (
-        select rp.unit_id as root_id, f.* from unit_segments rp
-        join ${table} f on f.path <@ rp.path and f.ref_date >= rp.valid_from and f.ref_date < rp.valid_to
-        where rp.unit_id = any(?::int[]) and ${period}${inScope})`,
-      params: [pgArray(scope.rootIds), pgArray(scope.years), ...monthParams, ...scopeParams],
-    };
+    const facts = factsByReferenceDate(table, { sql: '?::int[]', params: [pgArray(scope.rootIds)] }, scope);
+    return { sql: `with sf as (${facts.sql})`, params: facts.params };
   }
+  const period = periodOf('f', scope);
+  const inScope = inScopeOf(scope);
   const day = scope.asOf;
   return {
     sql: `with recursive alive as (
@@ -84,14 +149,77 @@ function subtreeFacts(table: string, scope: RollupScope): { sql: string; params:
         join unit_segments up on up.path <@ rp.path and up.valid_from <= ?::date and ?::date < up.valid_to
         join stands_for m on m.rep_id = up.unit_id
         join ${table} f on f.unit_id = m.unit_id
-        where rp.unit_id = any(?::int[]) and rp.valid_from <= ?::date and ?::date < rp.valid_to and ${period}${inScope})`,
-    params: [day, day, day, day, pgArray(scope.rootIds), day, day, pgArray(scope.years), ...monthParams, ...scopeParams],
+        where rp.unit_id = any(?::int[]) and rp.valid_from <= ?::date and ?::date < rp.valid_to and ${period.sql}${inScope.sql})`,
+    params: [day, day, day, day, pgArray(scope.rootIds), day, day, ...period.params, ...inScope.params],
   };
 }
 
-async function groupedSums(em: EntityManager, table: string, scope: RollupScope, select: string): Promise<Row[]> {
-  const facts = subtreeFacts(table, scope);
-  return queryRows(em, `${facts.sql} ${select}`, facts.params);
+/** Member quantities by category of the (root, action) rows of `facts`: the category links of each action. */
+const linkedCategories = (facts: string) =>
+  `select ${facts}.root_id, ${facts}.year, ${facts}.body, c.category_id, ${facts}.quantity
+  from ${facts} join disciplinary_action_categories c on c.action_id = ${facts}.id where ${facts}.subject = 'MEMBER'`;
+
+/** Rows of a totals table for each root of `roots` (an int[] expression) in the scope's period, as `sf` rows. */
+function totalsRows(totals: string, columns: string[], roots: Sql, scope: RollupScope, filter: string = ''): Sql {
+  const period = periodOf('t', scope);
+  return {
+    sql: `select t.unit_id as root_id, t.year, ${columns.map((c) => `t.${c}`).join(', ')}, t.quantity from ${totals} t
+        where t.unit_id = any(${roots.sql}) and ${period.sql}${filter}`,
+    params: [...roots.params, ...period.params],
+  };
+}
+
+/**
+ * `with` clauses ending in `sf` (rows of root_id, year, the section's columns and quantity, summed by the caller) and,
+ * for discipline, `sc` (root_id, year, body, category_id and the member quantity): from the totals, the fact scan,
+ * or — for a scoped caller — both, routed per root.
+ */
+function sectionRows(section: Section, scope: RollupScope): Sql {
+  if (scope.source === 'scan' || scope.asOf !== null) {
+    const facts = subtreeFacts(section.facts, scope);
+    return section.categories ? { sql: `${facts.sql}, sc as (${linkedCategories('sf')})`, params: facts.params } : facts;
+  }
+  const roots: Sql = { sql: '?::int[]', params: [pgArray(scope.rootIds)] };
+  if (scope.scopeUnitId == null) {
+    const sf = totalsRows(section.totals, section.columns, roots, scope);
+    if (!section.categories) return { sql: `with sf as (${sf.sql})`, params: sf.params };
+    const sc = totalsRows(section.categories, CATEGORY_COLUMNS, roots, scope);
+    return { sql: `with sf as (${sf.sql}), sc as (${sc.sql})`, params: [...sf.params, ...sc.params] };
+  }
+  // A scoped caller: a totals row counts when the unit's path on the facts' reference date lies under one of the
+  // scope unit's paths (`scope_paths`; the path of a unit on a day names its ancestors that day, so this is the fact
+  // scan's rule). The facts of a root lie under the root's path and, to count, under the scope unit's path of their
+  // day: one path is then under the other. Only when the scope unit was below the root (on some day of the period)
+  // may facts count that the root's rows cannot single out: those roots (`scanned`, rarely any) are scanned.
+  const scanned = `with scope_paths as materialized (
+        select coalesce(array_agg(path), '{}') as paths from unit_segments where unit_id = ?),
+      scanned as materialized (
+        select coalesce(array_agg(distinct a.id), '{}') as ids from unit_segments ss
+        cross join lateral unnest(string_to_array(ltree2text(subpath(ss.path, 0, nlevel(ss.path) - 1)), '.')::int[]) as a(id)
+        where ss.unit_id = ? and a.id = any(?::int[]) and exists (select 1 from unnest(?::int[]) as y(year)
+          where ss.valid_from < make_date(y.year, ?, 1) + interval '1 month' and make_date(y.year, ?, 1) < ss.valid_to))`;
+  const scannedParams = [scope.scopeUnitId, scope.scopeUnitId, pgArray(scope.rootIds), pgArray(scope.years), scope.toMonth, scope.fromMonth];
+  // The gate (a condition on no row: a one-time filter) skips the scan outright when no root needs it, whichever side
+  // the planner starts from.
+  const sx = factsByReferenceDate(section.facts, { sql: '(select ids from scanned)::int[]', params: [] }, scope, ` and (select cardinality(ids) > 0 from scanned)`);
+  const inScope = ` and t.unit_id <> all((select ids from scanned)::int[]) and t.path <@ (select paths from scope_paths)`;
+  const sf = totalsRows(section.totals, section.columns, roots, scope, inScope);
+  const out: Sql = {
+    sql: `${scanned}, sx as (${sx.sql}),
+      sf as (${sf.sql} union all select root_id, year, ${section.columns.join(', ')}, quantity from sx)`,
+    params: [...scannedParams, ...sx.params, ...sf.params],
+  };
+  if (section.categories) {
+    const sc = totalsRows(section.categories, CATEGORY_COLUMNS, roots, scope, inScope);
+    out.sql += `, sc as (${sc.sql} union all ${linkedCategories('sx')})`;
+    out.params.push(...sc.params);
+  }
+  return out;
+}
+
+async function groupedSums(em: EntityManager, section: Section, scope: RollupScope, select: string): Promise<Row[]> {
+  const rows = sectionRows(section, scope);
+  return queryRows(em, `${rows.sql} ${select}`, rows.params);
 }
 
 function forEachKey<T>(scope: RollupScope, make: () => T): Map<string, T> {
@@ -103,7 +231,7 @@ const keyOf = (row: Row) => rollupKey(Number(row.root_id), Number(row.year));
 export async function campaignStats(em: EntityManager, scope: RollupScope): Promise<Map<string, CampaignStats>> {
   const rows = await groupedSums(
     em,
-    'campaigns',
+    CAMPAIGNS,
     scope,
     `select root_id, year, tier, body, status, origin, sum(quantity)::bigint as qty
       from sf group by root_id, year, tier, body, status, origin`,
@@ -154,15 +282,13 @@ export async function disciplineStats(
   // One statement: totals by body/subject/form (part 'T'), and member quantities by body and category (part 'C').
   const rows = await groupedSums(
     em,
-    'disciplinary_actions',
+    DISCIPLINE,
     scope,
     `select root_id, year, 'T' as part, body, subject, form, null::int as category_id, sum(quantity)::bigint as qty
       from sf group by root_id, year, body, subject, form
       union all
-      select sf.root_id, sf.year, 'C', sf.body, sf.subject, null, c.category_id, sum(sf.quantity)::bigint
-      from sf join disciplinary_action_categories c on c.action_id = sf.id
-      where sf.subject = 'MEMBER'
-      group by sf.root_id, sf.year, sf.body, sf.subject, c.category_id`,
+      select root_id, year, 'C', body, 'MEMBER', null, category_id, sum(quantity)::bigint
+      from sc group by root_id, year, body, category_id`,
   );
   const authorities = Object.values(Authority);
   const forms = Object.values(DisciplineForm);
@@ -217,7 +343,7 @@ export async function disciplineStats(
 export async function documentStats(em: EntityManager, scope: RollupScope): Promise<Map<string, DocumentStats>> {
   const rows = await groupedSums(
     em,
-    'documents',
+    DOCUMENTS,
     scope,
     `select root_id, year, kind, sum(quantity)::bigint as qty from sf group by root_id, year, kind`,
   );

@@ -32,8 +32,11 @@ export async function loadCategories(em: EntityManager): Promise<CadreCategoryTy
 
 type Batch<T> = (scope: RollupScope) => Promise<Map<string, T>>;
 
-/** `scopeUnitId`: count only facts whose unit was under this unit on their reference date (null: all). */
-export function createRollupLoaders(em: EntityManager, scopeUnitId: number | null = null): RollupLoaders {
+/**
+ * `scopeUnitId`: count only facts whose unit was under this unit on their reference date (null: all).
+ * `source`: where the sums come from (RollupScope.source; 'scan' only to compare with the pre-aggregated totals).
+ */
+export function createRollupLoaders(em: EntityManager, scopeUnitId: number | null = null, source: RollupScope['source'] = 'auto'): RollupLoaders {
   const loaders = new Map<string, DataLoader<string, unknown>>();
   let categories: Promise<CadreCategoryType[]> | undefined;
   const getCategories = () => (categories ??= loadCategories(em));
@@ -53,6 +56,7 @@ export function createRollupLoaders(em: EntityManager, scopeUnitId: number | nul
           toMonth,
           asOf: request.asOf,
           scopeUnitId,
+          source,
         };
         const result = await batch(scope);
         return keys.map((k) => result.get(k)!);

@@ -1,0 +1,341 @@
+import { Migration } from '@mikro-orm/migrations';
+
+/**
+ * Rollup totals: per unit, per (year, month), the sums of `quantity` over every fact that counts for the unit by
+ * default (the unit is on the fact's `path`, its unit's ancestor chain on the fact's reference date), grouped by what
+ * the rollup engine breaks figures down by. A rollup then costs a lookup of a few rows per root instead of a scan of
+ * the subtree's facts.
+ *
+ * - One table per section: rollup_campaigns, rollup_discipline, rollup_discipline_categories (member actions × their
+ *   category links: the engine's category counts) and rollup_documents. Each row also keeps `path`, the unit's own
+ *   path on the facts' reference date (a prefix of theirs), so that row-level security is the facts' own rule (one
+ *   comparison per row) and a scoped rollup can keep exactly the rows recorded under its scope.
+ * - Kept by statement-level triggers with transition tables on the fact tables and the category links: after every
+ *   statement, in the same transaction, the old rows' contributions are subtracted and the new rows' added (one
+ *   grouped upsert per table); rows that fall to 0 are deleted. Whatever writes (the import, its path refresh, SQL
+ *   by hand), the totals equal a computation from scratch. Special cases, each noted where it is handled: a deleted
+ *   disciplinary action (its links are gone before a statement trigger could see them: a row trigger subtracts them
+ *   first), a changed action id (recomputed), TRUNCATE (recomputed).
+ * - The trigger functions are SECURITY DEFINER (any role that may write facts keeps the totals, whatever the totals'
+ *   row-level security) with a fixed search_path. Derived data: not audited.
+ * - `rollup_totals_rebuild()` recomputes everything from the facts; the migration fills the tables with it.
+ */
+
+/** A totals table: the facts it sums and the columns it groups them by besides unit, path, year and month. */
+interface Totals {
+  table: string;
+  facts: string;
+  dims: { name: string; type: string }[];
+}
+
+const CAMPAIGNS: Totals = {
+  table: 'rollup_campaigns',
+  facts: 'campaigns',
+  dims: [
+    { name: 'tier', type: 'text not null' },
+    { name: 'body', type: 'text null' },
+    { name: 'status', type: 'text not null' },
+    { name: 'origin', type: 'text null' },
+  ],
+};
+const DISCIPLINE: Totals = {
+  table: 'rollup_discipline',
+  facts: 'disciplinary_actions',
+  dims: [
+    { name: 'body', type: 'text not null' },
+    { name: 'subject', type: 'text not null' },
+    { name: 'form', type: 'text null' },
+  ],
+};
+const CATEGORIES: Totals = {
+  table: 'rollup_discipline_categories',
+  facts: 'disciplinary_action_categories',
+  dims: [
+    { name: 'body', type: 'text not null' },
+    { name: 'category_id', type: 'int not null' },
+  ],
+};
+const DOCUMENTS: Totals = {
+  table: 'rollup_documents',
+  facts: 'documents',
+  dims: [{ name: 'kind', type: 'text not null' }],
+};
+const ALL = [CAMPAIGNS, DISCIPLINE, CATEGORIES, DOCUMENTS];
+
+const dimList = (t: Totals, prefix = '') => t.dims.map((d) => `${prefix}${d.name}`).join(', ');
+
+/**
+ * Contributions of the member actions `actions` (an alias-able relation with the action columns, `q` the signed
+ * quantity) through `links` (category links): rows of (path, year, month, body, category_id, q).
+ */
+const categoryRows = (actions: string, links: string, q: string) =>
+  `select a.path, a.year, a.month, a.body, c.category_id, ${q} as q from ${actions} a join ${links} c on c.action_id = a.id where a.subject = 'MEMBER'`;
+
+/**
+ * One PL/pgSQL block that adds `source` (rows of path, year, month, the dimensions and a signed `q`) to the totals:
+ * grouped first by the facts' own path (unchanged rows of an UPDATE cancel out there), then once per unit on the path
+ * (the path's labels are the unit ids; the first i of them, the path of the i-th unit), upserted; unless every `q` is
+ * positive (inserted facts: quantities are at least 1), rows that fell to 0 are deleted (needs a variable
+ * `v_zero int[]`). Paths are grouped as label arrays, not ltree (which cannot be hashed: millions of rows were sorted
+ * by it), and the rows go in in the unique index's order (in hash order, a national load's inserts took twice as long).
+ */
+function applyDelta(t: Totals, source: string, onlyAdds = false): string {
+  const dims = dimList(t);
+  const upsert = `insert into ${t.table} as t (unit_id, path, year, month, ${dims}, quantity)
+      select unit_id, path::ltree, year, month, ${dims}, q from (
+        select a.unit_id::int as unit_id, array_to_string(d.labels[1:a.i], '.') as path, d.year, d.month, ${dimList(t, 'd.')}, sum(d.q) as q
+        from d cross join lateral unnest(d.labels) with ordinality as a(unit_id, i)
+        group by 1, 2, d.year, d.month, ${dimList(t, 'd.')} having sum(d.q) <> 0) x
+      order by unit_id, year, month
+      on conflict (unit_id, year, month, path, ${dims}) do update set quantity = t.quantity + excluded.quantity`;
+  const deltas = `with d as (
+      select string_to_array(ltree2text(path), '.') as labels, year, month, ${dims}, sum(q) as q from (${source}) s
+      where path is not null group by 1, year, month, ${dims} having sum(q) <> 0)`;
+  if (onlyAdds) return `${deltas}\n    ${upsert};`;
+  return `${deltas},
+    up as (${upsert}
+      returning t.unit_id, t.quantity)
+    select array_agg(distinct unit_id) into v_zero from up where quantity = 0;
+    if v_zero is not null then
+      delete from ${t.table} where unit_id = any(v_zero) and quantity = 0;
+    end if;`;
+}
+
+/** What every fact of a section contributes (the from-scratch computation). */
+const FROM_SCRATCH: Record<string, string> = {
+  [CAMPAIGNS.table]: `select path, year, month, ${dimList(CAMPAIGNS)}, quantity as q from ${CAMPAIGNS.facts}`,
+  [DISCIPLINE.table]: `select path, year, month, ${dimList(DISCIPLINE)}, quantity as q from ${DISCIPLINE.facts}`,
+  [CATEGORIES.table]: categoryRows(DISCIPLINE.facts, CATEGORIES.facts, 'a.quantity'),
+  [DOCUMENTS.table]: `select path, year, month, ${dimList(DOCUMENTS)}, quantity as q from ${DOCUMENTS.facts}`,
+};
+
+/** The functions below: SECURITY DEFINER, names resolved in pg_catalog and this schema only (set after creation). */
+const FUNCTIONS = [
+  'rollup_totals_rebuild',
+  'rollup_discipline_categories_rebuild',
+  'rollup_totals_truncated',
+  'rollup_campaigns_sync',
+  'rollup_documents_sync',
+  'rollup_discipline_sync',
+  'rollup_discipline_categories_forget',
+  'rollup_discipline_categories_sync',
+];
+
+function plpgsql(name: string, returns: string, body: string, declare = 'v_zero int[];'): string {
+  if (!FUNCTIONS.includes(name)) throw new Error(`${name} is not listed in FUNCTIONS`);
+  return `create function ${name}() returns ${returns} language plpgsql security definer as $$
+declare
+  ${declare}
+begin
+${body}
+end $$;`;
+}
+
+/** The trigger function of a section whose facts are one table (campaigns, documents). */
+function simpleTrigger(t: Totals): string {
+  const rows = (relation: string, sign: string) => `select path, year, month, ${dimList(t)}, ${sign}quantity as q from ${relation}`;
+  return plpgsql(
+    `${t.table}_sync`,
+    'trigger',
+    `  if TG_OP = 'INSERT' then
+    ${applyDelta(t, rows('new_rows', ''), true)}
+  elsif TG_OP = 'DELETE' then
+    ${applyDelta(t, rows('old_rows', '-'))}
+  else
+    ${applyDelta(t, `${rows('old_rows', '-')} union all ${rows('new_rows', '')}`)}
+  end if;
+  return null;`,
+  );
+}
+
+/** Triggers after insert, update and delete (each with its transition tables: one event per trigger) and truncate. */
+function statementTriggers(table: string, fn: string): string[] {
+  return [
+    `create trigger "${table}_rollup_insert" after insert on "${table}" referencing new table as new_rows
+      for each statement execute function ${fn}();`,
+    `create trigger "${table}_rollup_update" after update on "${table}" referencing old table as old_rows new table as new_rows
+      for each statement execute function ${fn}();`,
+    `create trigger "${table}_rollup_delete" after delete on "${table}" referencing old table as old_rows
+      for each statement execute function ${fn}();`,
+    `create trigger "${table}_rollup_truncate" after truncate on "${table}"
+      for each statement execute function rollup_totals_truncated();`,
+  ];
+}
+
+/** Statement triggers on the facts and links; one row trigger (see disciplinary actions' deletes). */
+const TRIGGERS: [table: string, name: string][] = [
+  ['campaigns', 'rollup_insert'],
+  ['campaigns', 'rollup_update'],
+  ['campaigns', 'rollup_delete'],
+  ['campaigns', 'rollup_truncate'],
+  ['disciplinary_actions', 'rollup_insert'],
+  ['disciplinary_actions', 'rollup_update'],
+  ['disciplinary_actions', 'rollup_delete'],
+  ['disciplinary_actions', 'rollup_truncate'],
+  ['disciplinary_actions', 'rollup_forget_categories'],
+  ['disciplinary_action_categories', 'rollup_insert'],
+  ['disciplinary_action_categories', 'rollup_update'],
+  ['disciplinary_action_categories', 'rollup_delete'],
+  ['disciplinary_action_categories', 'rollup_truncate'],
+  ['documents', 'rollup_insert'],
+  ['documents', 'rollup_update'],
+  ['documents', 'rollup_delete'],
+  ['documents', 'rollup_truncate'],
+];
+
+export class Migration20261126160000RollupTotals extends Migration {
+  override async up(): Promise<void> {
+    for (const t of ALL) {
+      this.addSql(`create table "${t.table}" (
+        "unit_id" int not null,
+        "path" ltree not null,
+        "year" smallint not null,
+        "month" smallint null,
+        ${t.dims.map((d) => `"${d.name}" ${d.type}`).join(',\n        ')},
+        "quantity" bigint not null);`);
+      // No CHECK (quantity >= 0): an upsert checks the row it proposes, a negative delta, before finding the conflict.
+      // The upserts' conflict target, and the engine's lookup (unit_id = any(…) and year = any(…) [and month between …]).
+      // NULLS NOT DISTINCT: an unstated month, body, origin or form is one group, as in GROUP BY.
+      this.addSql(`create unique index "${t.table}_key" on "${t.table}" ("unit_id", "year", "month", "path", ${t.dims.map((d) => `"${d.name}"`).join(', ')}) nulls not distinct;`);
+    }
+
+    // From scratch: the migration's fill, TRUNCATE of a fact table, a changed action id; also for an operator.
+    this.addSql(
+      plpgsql(
+        'rollup_totals_rebuild',
+        'void',
+        ALL.map((t) => `  delete from ${t.table};\n  ${applyDelta(t, FROM_SCRATCH[t.table], true)}`).join('\n'),
+        '',
+      ),
+    );
+    this.addSql(
+      plpgsql(
+        'rollup_discipline_categories_rebuild',
+        'void',
+        `  delete from ${CATEGORIES.table};\n  ${applyDelta(CATEGORIES, FROM_SCRATCH[CATEGORIES.table], true)}`,
+        '',
+      ),
+    );
+    // TRUNCATE has no transition tables: the truncated table's sections are recomputed (a statement, not a row, event).
+    this.addSql(
+      plpgsql(
+        'rollup_totals_truncated',
+        'trigger',
+        `  if TG_TABLE_NAME = 'disciplinary_action_categories' then
+    perform rollup_discipline_categories_rebuild();
+  else
+    perform rollup_totals_rebuild();
+  end if;
+  return null;`,
+        '',
+      ),
+    );
+
+    this.addSql(simpleTrigger(CAMPAIGNS));
+    this.addSql(simpleTrigger(DOCUMENTS));
+
+    // Disciplinary actions: their totals, and the contributions of their category links, which follow the action's
+    // path, year, month, body and quantity. An action's links exist only after it (a foreign key), so an INSERT finds
+    // none unless they were written first in some other way; an UPDATE moves the links' contributions with the action.
+    // A changed id (never done by the application): the cascade moves the links to the new id and the links' trigger
+    // sees them move, so old and new rows cannot be paired; both triggers recompute the category totals, so that
+    // whichever runs last (the links', in PostgreSQL 15 and 17) leaves them exact.
+    const actionRows = (relation: string, sign: string) => `select path, year, month, ${dimList(DISCIPLINE)}, ${sign}quantity as q from ${relation}`;
+    const actionLinks = (relation: string, sign: string) => categoryRows(relation, 'disciplinary_action_categories', `${sign}a.quantity`);
+    // An UPDATE's member actions whose contribution changed (old rows negative, new rows positive, unchanged ones cancel).
+    const CHANGED_MEMBER_ACTIONS = `(select id, path, year, month, body, 'MEMBER' as subject, sum(q) as q from (
+        select id, path, year, month, body, -quantity as q from old_rows where subject = 'MEMBER'
+        union all select id, path, year, month, body, quantity from new_rows where subject = 'MEMBER') x
+      group by id, path, year, month, body having sum(q) <> 0)`;
+    this.addSql(
+      plpgsql(
+        `${DISCIPLINE.table}_sync`,
+        'trigger',
+        `  if TG_OP = 'INSERT' then
+    ${applyDelta(DISCIPLINE, actionRows('new_rows', ''), true)}
+    ${applyDelta(CATEGORIES, actionLinks('new_rows', ''), true)}
+  elsif TG_OP = 'DELETE' then
+    -- The category links' contributions were subtracted before each row went (rollup_discipline_categories_forget).
+    ${applyDelta(DISCIPLINE, actionRows('old_rows', '-'))}
+  else
+    ${applyDelta(DISCIPLINE, `${actionRows('old_rows', '-')} union all ${actionRows('new_rows', '')}`)}
+    if exists (select id from old_rows except select id from new_rows) then
+      perform rollup_discipline_categories_rebuild();
+    else
+      ${applyDelta(CATEGORIES, categoryRows(CHANGED_MEMBER_ACTIONS, 'disciplinary_action_categories', 'a.q'))}
+    end if;
+  end if;
+  return null;`,
+      ),
+    );
+    // Deleting an action deletes its links by cascade before any statement trigger runs, and the links' trigger no
+    // longer finds the action: the links' contributions are subtracted here, before the row goes.
+    this.addSql(
+      plpgsql(
+        `${CATEGORIES.table}_forget`,
+        'trigger',
+        `  ${applyDelta(
+          CATEGORIES,
+          `select OLD.path as path, OLD.year as year, OLD.month as month, OLD.body as body, c.category_id, -OLD.quantity as q
+          from disciplinary_action_categories c where c.action_id = OLD.id`,
+        )}
+  return OLD;`,
+      ),
+    );
+    // Category links: a link contributes its member action's quantity while both exist. Links moved to other actions
+    // (an UPDATE of action_id, also the cascade of a changed action id) are recomputed; other changes (a category's
+    // id) are a delta against the actions as they are. One statement that writes both an action and its links (a
+    // data-modifying WITH) is the one write these deltas do not follow: recompute with rollup_totals_rebuild().
+    const linkRows = (relation: string, sign: string) =>
+      `select a.path, a.year, a.month, a.body, c.category_id, ${sign}a.quantity as q
+      from ${relation} c join disciplinary_actions a on a.id = c.action_id where a.subject = 'MEMBER'`;
+    this.addSql(
+      plpgsql(
+        `${CATEGORIES.table}_sync`,
+        'trigger',
+        `  if TG_OP = 'INSERT' then
+    ${applyDelta(CATEGORIES, linkRows('new_rows', ''), true)}
+  elsif TG_OP = 'DELETE' then
+    ${applyDelta(CATEGORIES, linkRows('old_rows', '-'))}
+  elsif exists ((select action_id from old_rows except all select action_id from new_rows)
+      union all (select action_id from new_rows except all select action_id from old_rows)) then
+    perform rollup_discipline_categories_rebuild();
+  else
+    ${applyDelta(CATEGORIES, `${linkRows('old_rows', '-')} union all ${linkRows('new_rows', '')}`)}
+  end if;
+  return null;`,
+      ),
+    );
+
+    for (const sql of statementTriggers('campaigns', `${CAMPAIGNS.table}_sync`)) this.addSql(sql);
+    for (const sql of statementTriggers('documents', `${DOCUMENTS.table}_sync`)) this.addSql(sql);
+    for (const sql of statementTriggers('disciplinary_actions', `${DISCIPLINE.table}_sync`)) this.addSql(sql);
+    for (const sql of statementTriggers('disciplinary_action_categories', `${CATEGORIES.table}_sync`)) this.addSql(sql);
+    this.addSql(`create trigger "disciplinary_actions_rollup_forget_categories" before delete on "disciplinary_actions"
+      for each row when (OLD.subject = 'MEMBER' and OLD.path is not null) execute function ${CATEGORIES.table}_forget();`);
+
+    // Names resolve in pg_catalog and this schema only (the functions run as their owner); nobody else calls them.
+    const schemaFunctions = FUNCTIONS.map((f) => `${f}()`);
+    this.addSql(`do $$ begin
+${schemaFunctions.map((f) => `  execute format('alter function ${f} set search_path = pg_catalog, %I, pg_temp', current_schema());`).join('\n')}
+end $$;`);
+    for (const f of schemaFunctions) this.addSql(`revoke all on function ${f} from public;`);
+
+    // Row-level security, the facts' rule: a scoped reader sees the totals of a unit over the days its path lay under
+    // one of the scope unit's paths — exactly the totals of the facts it may see (see Migration…RowSecurity).
+    for (const t of ALL) {
+      this.addSql(`grant select on "${t.table}" to kiemtra_reader;`);
+      this.addSql(`alter table "${t.table}" enable row level security;`);
+      this.addSql(`create policy "${t.table}_scope" on "${t.table}" for select to kiemtra_reader using (path <@ kiemtra_scope_paths());`);
+    }
+
+    this.addSql(`select rollup_totals_rebuild();`);
+    this.addSql(`analyze ${ALL.map((t) => t.table).join(', ')};`);
+  }
+
+  override async down(): Promise<void> {
+    for (const [table, name] of TRIGGERS) this.addSql(`drop trigger if exists "${table}_${name}" on "${table}";`);
+    for (const f of [...FUNCTIONS].reverse()) this.addSql(`drop function if exists ${f}();`);
+    for (const t of ALL) this.addSql(`drop table if exists "${t.table}";`);
+  }
+}
