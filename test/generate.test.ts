@@ -12,7 +12,7 @@ import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { generateDataset, GENERATED_FILES, GenerateError, parseGenerateArgs, prepareTargetDir, type GenerateSummary } from '../src/generate';
 import { importDataset } from '../src/import';
-import { useDatabase } from './harness';
+import { createTestDb, useDatabase } from './harness';
 
 const BIN = path.join(__dirname, '..', 'bin', 'kiemtra.js');
 const SEED = 20240601;
@@ -196,4 +196,29 @@ test('arguments are checked, and only an empty folder or an earlier run\'s is wr
   expect(ok.status).toBe(0);
   expect(ok.stdout).toMatch(new RegExp(`units\\.csv\\s+${summary.units} rows`));
   expect(hashes(viaCli)).toEqual(hashes(dir));
+});
+
+test('as a bulk load (secondary indexes dropped and built again) it stores the same, and the indexes are as before', async () => {
+  const db = await createTestDb();
+  try {
+    const sql = (text: string) => db.orm.em.fork().getConnection().execute(text) as Promise<Record<string, any>[]>;
+    const indexes = `select tablename, indexname, indexdef from pg_indexes
+      where tablename in ('campaigns', 'disciplinary_actions', 'documents') order by tablename, indexname`;
+    const before = await sql(indexes);
+    const report = await importDataset(db.orm, dir, { bulkLoadRows: 1 });
+    for (const file of ['campaigns.csv', 'discipline.csv', 'documents.csv'] as const) {
+      expect(report.files[file]).toMatchObject({ rows: summary.facts[file], created: summary.facts[file] });
+    }
+    expect(await sql(indexes)).toEqual(before);
+    // The same rows as the ordinary import into the other database, totals included.
+    const digest = `select (select sum(quantity * year) from campaigns) as c, (select sum(quantity * coalesce(month, 0)) from disciplinary_actions) as d,
+      (select count(*) from disciplinary_action_categories) as l, (select sum(quantity * unit_id) from rollup_campaigns) as t`;
+    expect(await sql(digest)).toEqual(await t.db.orm.em.fork().getConnection().execute(digest));
+    // A re-import is a bulk load too (as many rows as stored): everything unchanged.
+    const again = await importDataset(db.orm, dir, { bulkLoadRows: 1 });
+    expect(again.files['campaigns.csv']).toMatchObject({ created: 0, updated: 0, unchanged: summary.facts['campaigns.csv'] });
+    expect(await sql(indexes)).toEqual(before);
+  } finally {
+    await db.close();
+  }
 });

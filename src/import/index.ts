@@ -33,6 +33,8 @@ export interface ImportOptions {
   onStage?: (stage: 'checking and writing') => void;
   /** The unit whose subtree every row must stay in (an import made with a scoped token); none: anywhere. */
   scopeCode?: string;
+  /** Staged rows from which a fact table's secondary indexes are rebuilt instead of kept (write.ts; tests lower it). */
+  bulkLoadRows?: number;
   /** Who imports, as the audit log records it (default: 'cli:' and the OS user, or 'system'). */
   actor?: string;
 }
@@ -107,7 +109,7 @@ export async function importDataset(orm: Orm, dir: string, options: ImportOption
       // Stored facts whose unit's path changed, or that were re-placed, get their new path; new facts get it as written.
       await refreshFactPaths(trx, [...moved]);
       phase('units written');
-      for (const file of factFiles) report.files[file] = await writeStagedFacts(trx, file);
+      for (const file of factFiles) report.files[file] = await writeStagedFacts(trx, file, options.bulkLoadRows);
       phase('facts written');
       if (parsed[REPORTED_FIGURES]) {
         const unitIds = await idsByCode(trx, 'units', [...new Set(data.reportedFigures.map((r) => r.unitCode))]);
