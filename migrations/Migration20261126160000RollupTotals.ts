@@ -88,9 +88,15 @@ function applyDelta(t: Totals, source: string, onlyAdds = false): string {
         group by 1, 2, d.year, d.month, ${dimList(t, 'd.')} having sum(d.q) <> 0) x
       order by unit_id, year, month
       on conflict (unit_id, year, month, path, ${dims}) do update set quantity = t.quantity + excluded.quantity`;
-  const deltas = `with d as (
-      select string_to_array(ltree2text(path), '.') as labels, year, month, ${dims}, sum(q) as q from (${source}) s
-      where path is not null group by 1, year, month, ${dims} having sum(q) <> 0)`;
+  const monthly = `select string_to_array(ltree2text(path), '.') as labels, year, month, ${dims}, sum(q) as q from (${source}) s
+      where path is not null group by 1, year, month, ${dims} having sum(q) <> 0`;
+  // With year rows: each delta also goes to month 0 of its year (the whole year, unstated months included).
+  const deltas = settings.yearRows
+    ? `with dm as (${monthly}),
+    d as (select * from dm union all
+      select labels, year, 0::smallint, ${dims}, sum(q) from dm group by labels, year, ${dims} having sum(q) <> 0)`
+    : `with d as (
+      ${monthly})`;
   if (onlyAdds) return `${deltas}\n    ${upsert};`;
   return `${deltas},
     up as (${upsert}
@@ -110,7 +116,7 @@ const FROM_SCRATCH: Record<string, string> = {
 };
 
 /** The functions below: SECURITY DEFINER, names resolved in pg_catalog and this schema only (set after creation). */
-const FUNCTIONS = [
+export const FUNCTIONS = [
   'rollup_totals_rebuild',
   'rollup_discipline_categories_rebuild',
   'rollup_totals_truncated',
@@ -121,9 +127,12 @@ const FUNCTIONS = [
   'rollup_discipline_categories_sync',
 ];
 
+/** How the functions are written: see totalsFunctionsSql. */
+let settings = { yearRows: false, replace: false };
+
 function plpgsql(name: string, returns: string, body: string, declare = 'v_zero int[];'): string {
   if (!FUNCTIONS.includes(name)) throw new Error(`${name} is not listed in FUNCTIONS`);
-  return `create function ${name}() returns ${returns} language plpgsql security definer as $$
+  return `create ${settings.replace ? 'or replace ' : ''}function ${name}() returns ${returns} language plpgsql security definer as $$
 declare
   ${declare}
 begin
@@ -183,24 +192,18 @@ const TRIGGERS: [table: string, name: string][] = [
   ['documents', 'rollup_truncate'],
 ];
 
-export class Migration20261126160000RollupTotals extends Migration {
-  override async up(): Promise<void> {
-    for (const t of ALL) {
-      this.addSql(`create table "${t.table}" (
-        "unit_id" int not null,
-        "path" ltree not null,
-        "year" smallint not null,
-        "month" smallint null,
-        ${t.dims.map((d) => `"${d.name}" ${d.type}`).join(',\n        ')},
-        "quantity" bigint not null);`);
-      // No CHECK (quantity >= 0): an upsert checks the row it proposes, a negative delta, before finding the conflict.
-      // The upserts' conflict target, and the engine's lookup (unit_id = any(…) and year = any(…) [and month between …]).
-      // NULLS NOT DISTINCT: an unstated month, body, origin or form is one group, as in GROUP BY.
-      this.addSql(`create unique index "${t.table}_key" on "${t.table}" ("unit_id", "year", "month", "path", ${t.dims.map((d) => `"${d.name}"`).join(', ')}) nulls not distinct;`);
-    }
-
+/**
+ * The totals' functions (rebuild, truncate, and the trigger functions). `options.yearRows` (migration
+ * Migration20261126180000YearTotals) also keeps, for each unit and year, rows with month 0: the whole year's sums
+ * (stated and unstated months), so that a whole-year rollup reads one row per breakdown instead of one per month;
+ * `options.replace` emits CREATE OR REPLACE.
+ */
+export function totalsFunctionsSql(options: { yearRows: boolean; replace: boolean }): string[] {
+  const out: string[] = [];
+  settings = options;
+  try {
     // From scratch: the migration's fill, TRUNCATE of a fact table, a changed action id; also for an operator.
-    this.addSql(
+    out.push(
       plpgsql(
         'rollup_totals_rebuild',
         'void',
@@ -208,7 +211,7 @@ export class Migration20261126160000RollupTotals extends Migration {
         '',
       ),
     );
-    this.addSql(
+    out.push(
       plpgsql(
         'rollup_discipline_categories_rebuild',
         'void',
@@ -217,7 +220,7 @@ export class Migration20261126160000RollupTotals extends Migration {
       ),
     );
     // TRUNCATE has no transition tables: the truncated table's sections are recomputed (a statement, not a row, event).
-    this.addSql(
+    out.push(
       plpgsql(
         'rollup_totals_truncated',
         'trigger',
@@ -231,8 +234,8 @@ export class Migration20261126160000RollupTotals extends Migration {
       ),
     );
 
-    this.addSql(simpleTrigger(CAMPAIGNS));
-    this.addSql(simpleTrigger(DOCUMENTS));
+    out.push(simpleTrigger(CAMPAIGNS));
+    out.push(simpleTrigger(DOCUMENTS));
 
     // Disciplinary actions: their totals, and the contributions of their category links, which follow the action's
     // path, year, month, body and quantity. An action's links exist only after it (a foreign key), so an INSERT finds
@@ -247,7 +250,7 @@ export class Migration20261126160000RollupTotals extends Migration {
         select id, path, year, month, body, -quantity as q from old_rows where subject = 'MEMBER'
         union all select id, path, year, month, body, quantity from new_rows where subject = 'MEMBER') x
       group by id, path, year, month, body having sum(q) <> 0)`;
-    this.addSql(
+    out.push(
       plpgsql(
         `${DISCIPLINE.table}_sync`,
         'trigger',
@@ -270,7 +273,7 @@ export class Migration20261126160000RollupTotals extends Migration {
     );
     // Deleting an action deletes its links by cascade before any statement trigger runs, and the links' trigger no
     // longer finds the action: the links' contributions are subtracted here, before the row goes.
-    this.addSql(
+    out.push(
       plpgsql(
         `${CATEGORIES.table}_forget`,
         'trigger',
@@ -289,7 +292,7 @@ export class Migration20261126160000RollupTotals extends Migration {
     const linkRows = (relation: string, sign: string) =>
       `select a.path, a.year, a.month, a.body, c.category_id, ${sign}a.quantity as q
       from ${relation} c join disciplinary_actions a on a.id = c.action_id where a.subject = 'MEMBER'`;
-    this.addSql(
+    out.push(
       plpgsql(
         `${CATEGORIES.table}_sync`,
         'trigger',
@@ -306,6 +309,29 @@ export class Migration20261126160000RollupTotals extends Migration {
   return null;`,
       ),
     );
+  } finally {
+    settings = { yearRows: false, replace: false };
+  }
+  return out;
+}
+
+export class Migration20261126160000RollupTotals extends Migration {
+  override async up(): Promise<void> {
+    for (const t of ALL) {
+      this.addSql(`create table "${t.table}" (
+        "unit_id" int not null,
+        "path" ltree not null,
+        "year" smallint not null,
+        "month" smallint null,
+        ${t.dims.map((d) => `"${d.name}" ${d.type}`).join(',\n        ')},
+        "quantity" bigint not null);`);
+      // No CHECK (quantity >= 0): an upsert checks the row it proposes, a negative delta, before finding the conflict.
+      // The upserts' conflict target, and the engine's lookup (unit_id = any(…) and year = any(…) [and month between …]).
+      // NULLS NOT DISTINCT: an unstated month, body, origin or form is one group, as in GROUP BY.
+      this.addSql(`create unique index "${t.table}_key" on "${t.table}" ("unit_id", "year", "month", "path", ${t.dims.map((d) => `"${d.name}"`).join(', ')}) nulls not distinct;`);
+    }
+
+    for (const sql of totalsFunctionsSql({ yearRows: false, replace: false })) this.addSql(sql);
 
     for (const sql of statementTriggers('campaigns', `${CAMPAIGNS.table}_sync`)) this.addSql(sql);
     for (const sql of statementTriggers('documents', `${DOCUMENTS.table}_sync`)) this.addSql(sql);

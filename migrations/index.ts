@@ -5,6 +5,7 @@ import { Migration20261126140000Audit } from './Migration20261126140000Audit';
 import { Migration20261126150000RowSecurity } from './Migration20261126150000RowSecurity';
 import { Migration20261126160000RollupTotals } from './Migration20261126160000RollupTotals';
 import { Migration20261126170000BulkLoad } from './Migration20261126170000BulkLoad';
+import { Migration20261126180000YearTotals } from './Migration20261126180000YearTotals';
 
 export const MIGRATIONS = [
   { name: 'Migration20261126000000Initial', class: Migration20261126000000Initial },
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261126150000RowSecurity', class: Migration20261126150000RowSecurity },
   { name: 'Migration20261126160000RollupTotals', class: Migration20261126160000RollupTotals },
   { name: 'Migration20261126170000BulkLoad', class: Migration20261126170000BulkLoad },
+  { name: 'Migration20261126180000YearTotals', class: Migration20261126180000YearTotals },
 ];

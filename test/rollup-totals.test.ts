@@ -73,17 +73,21 @@ const TOTALS: Record<string, { columns: string[]; facts: string }> = {
   rollup_documents: { columns: ['kind'], facts: 'select path, year, month, kind, quantity from documents' },
 };
 
-/** Each totals table equals a computation from scratch (written here independently of the migration's), without zeros. */
+/**
+ * Each totals table equals a computation from scratch (written here independently of the migration's), without zeros:
+ * every month, and month 0 for each whole year.
+ */
 async function expectTotalsFresh(em: EntityManager) {
   for (const [table, { columns, facts }] of Object.entries(TOTALS)) {
     const cols = columns.join(', ');
     const actual = await queryRows(em, `select unit_id, path::text, year, month, ${cols}, quantity::text from ${table} order by 1, 2, 3, 4, ${columns.map((_, i) => i + 5).join(', ')}`);
     const expected = await queryRows(
       em,
-      `select (string_to_array(ltree2text(f.path), '.')::int[])[i] as unit_id, subpath(f.path, 0, i)::text as path, year, month, ${cols},
-         sum(quantity)::text as quantity
-       from (${facts}) f cross join generate_series(1, nlevel(f.path)) as i where f.path is not null
-       group by 1, 2, year, month, ${cols} order by 1, 2, 3, 4, ${columns.map((_, i) => i + 5).join(', ')}`,
+      `select (string_to_array(ltree2text(f.path), '.')::int[])[i] as unit_id, subpath(f.path, 0, i)::text as path, year,
+         case when y.whole then 0 else month end as month, ${cols}, sum(quantity)::text as quantity
+       from (${facts}) f cross join generate_series(1, nlevel(f.path)) as i cross join (values (false), (true)) as y(whole)
+       where f.path is not null
+       group by 1, 2, year, 4, ${cols} order by 1, 2, 3, 4, ${columns.map((_, i) => i + 5).join(', ')}`,
     );
     expect({ table, rows: actual }).toEqual({ table, rows: expected });
   }
@@ -444,7 +448,8 @@ B,2023,9,COMMITTEE,MEMBER,CM,11
     const ctx = await createContext(db.orm, { caller: { subject: 'a', unitCode: 'T.1', roles: new Set([Role.VIEWER]) }, enforce: { resolvers: false } });
     await ctx.prepare();
     try {
-      const rows = await queryRows<{ unit_id: number; q: string }>(ctx.em, `select unit_id, sum(quantity)::text as q from rollup_campaigns group by unit_id order by unit_id`);
+      // Month 0 repeats each year's sums (the whole-year rows): the months alone.
+      const rows = await queryRows<{ unit_id: number; q: string }>(ctx.em, `select unit_id, sum(quantity)::text as q from rollup_campaigns where month <> 0 group by unit_id order by unit_id`);
       expect(rows).toEqual([
         { unit_id: id['T.1'], q: String(2 + 8 + 64) },
         { unit_id: id['T.1.A'], q: '8' },

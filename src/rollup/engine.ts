@@ -161,7 +161,10 @@ const linkedCategories = (facts: string) =>
 
 /** Rows of a totals table for each root of `roots` (an int[] expression) in the scope's period, as `sf` rows. */
 function totalsRows(totals: string, columns: string[], roots: Sql, scope: RollupScope, filter: string = ''): Sql {
-  const period = periodOf('t', scope);
+  // Month 0 holds each year's sums (Migration20261126180000YearTotals): a whole year reads those rows only.
+  const period = isWholeYear(scope)
+    ? { sql: `t.year = any(?::int[]) and t.month = 0`, params: [pgArray(scope.years)] }
+    : periodOf('t', scope);
   return {
     sql: `select t.unit_id as root_id, t.year, ${columns.map((c) => `t.${c}`).join(', ')}, t.quantity from ${totals} t
         where t.unit_id = any(${roots.sql}) and ${period.sql}${filter}`,
