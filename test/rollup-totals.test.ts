@@ -9,7 +9,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { Role, type Caller } from '../src/auth/caller';
 import { createContext } from '../src/context';
-import { statementCounter } from '../src/db';
+import { migrate, statementCounter } from '../src/db';
 import { campaignStats, disciplineStats, documentStats, type RollupScope } from '../src/rollup/engine';
 import { loadCategories } from '../src/rollup/rollup.loaders';
 import { queryRows } from '../src/sql';
@@ -148,6 +148,18 @@ describe('on the reference data (and 3,000 synthetic campaigns over 2015–2024,
         await expectSameAsScan(em, { rootIds, years: [2020, 2023, 2025], fromMonth, toMonth, asOf: null, scopeUnitId: scope.id });
       }
     }
+  });
+
+  test('a database with facts migrates without loss: the migration fills the totals (down, changes, up again)', async () => {
+    await db.orm.getMigrator().down({ to: 'Migration20261126150000RowSecurity' });
+    expect(await queryRows(em, `select to_regclass('rollup_campaigns') as t`)).toEqual([{ t: null }]);
+    // Written while no trigger keeps totals.
+    await queryRows(em, `update campaigns set quantity = quantity + 1 where id % 2 = 0`);
+    await queryRows(em, `delete from documents where id = (select min(id) from documents)`);
+    await migrate(db.orm);
+    await expectTotalsFresh(em);
+    const qn = (await queryRows<{ id: number }>(em, `select id from units where code = 'QN'`))[0].id;
+    await expectSameAsScan(em, { rootIds: [qn], years: [2020, 2023], fromMonth: 1, toMonth: 12, asOf: null });
   });
 
   test('an unscoped rollup of a whole level costs one statement per section, as the scan did', async () => {
