@@ -5,7 +5,7 @@ import { Migration } from '@mikro-orm/migrations';
  * '-', derived columns left out of the log (an update that changes only them is not logged). unit_segments is
  * derived as a whole and is not audited.
  */
-const AUDITED: Record<string, string[]> = {
+export const AUDITED: Record<string, string[]> = {
   units: ['id'],
   // The import rewrites a re-given history (delete, then insert with new ids): the key that survives is the start day.
   unit_versions: ['unit_id', 'valid_from'],

@@ -1,16 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
-
-/** Audited tables and the audit trigger's arguments, as Migration20261126140000Audit made them. */
-const AUDITED: Record<string, string[]> = {
-  units: ['id'],
-  unit_versions: ['unit_id', 'valid_from'],
-  cadre_categories: ['id'],
-  campaigns: ['id', '-path'],
-  disciplinary_actions: ['id', '-path'],
-  disciplinary_action_categories: ['action_id', 'category_id'],
-  documents: ['id', '-path'],
-  reported_figures: ['id'],
-};
+// The audited tables and their trigger arguments, as that migration made them.
+import { AUDITED } from './Migration20261126140000Audit';
 
 const FACT_TABLES = ['campaigns', 'disciplinary_actions', 'documents'];
 

@@ -9,7 +9,7 @@ import { Readable } from 'node:stream';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Knex } from '@mikro-orm/postgresql';
 import type { FactFile } from './files';
-import type { Fail, FactRow } from './validate';
+import { EXTRA_COLUMNS, type Fail, type FactRow } from './validate';
 import { pgArray } from '../sql';
 
 /** The staging table of each fact file (temporary, dropped at commit or rollback). */
@@ -19,12 +19,6 @@ export const STAGE_TABLE: Record<FactFile, string> = {
   'documents.csv': 'stage_documents',
 };
 
-/** Columns beyond the common ones, by database column name. */
-export const STAGE_EXTRA_COLUMNS: Record<FactFile, string[]> = {
-  'campaigns.csv': ['activity', 'origin', 'status'],
-  'discipline.csv': ['subject', 'form'],
-  'documents.csv': ['kind'],
-};
 
 const COMMON_COLUMNS = [
   ['line', 'int not null'],
@@ -42,7 +36,7 @@ const COMMON_COLUMNS = [
 
 function stageColumns(file: FactFile): [string, string][] {
   const columns: [string, string][] = [...COMMON_COLUMNS.map(([n, t]) => [n, t] as [string, string])];
-  for (const c of STAGE_EXTRA_COLUMNS[file]) columns.push([c, 'text']);
+  for (const c of EXTRA_COLUMNS[file]) columns.push([c, 'text']);
   if (file === 'discipline.csv') columns.push(['categories', 'text[] not null']);
   return columns;
 }
@@ -60,7 +54,7 @@ function stageValues(file: FactFile, fact: FactRow, rejected: boolean): (string 
     fact.rowKey,
     fact.refDate,
     fact.tier,
-    ...STAGE_EXTRA_COLUMNS[file].map((c) => fact.extra[c] ?? null),
+    ...EXTRA_COLUMNS[file].map((c) => fact.extra[c] ?? null),
   ];
   if (file === 'discipline.csv') values.push(fact.categories);
   return values;

@@ -263,7 +263,8 @@ function validateCategories(rows: ParsedRow[], fail: Fail): CategoryRow[] {
   return categories;
 }
 
-const EXTRA_COLUMNS: Record<FactFile, string[]> = {
+/** The columns of each fact file beyond the common ones (their database columns have the same names). */
+export const EXTRA_COLUMNS: Record<FactFile, string[]> = {
   'campaigns.csv': ['activity', 'origin', 'status'],
   'discipline.csv': ['subject', 'form'],
   'documents.csv': ['kind'],

@@ -9,7 +9,7 @@ import { pgArray } from '../sql';
 import type { FactFile, ReportedFigureRow } from './files';
 import { OPEN_END, OPEN_START } from '../dates';
 import type { Version } from '../org/history';
-import type { StoredState, ValidDataset, ValidUnits } from './validate';
+import { EXTRA_COLUMNS, type StoredState, type ValidDataset, type ValidUnits } from './validate';
 import { STAGE_TABLE } from './stage';
 
 export interface FileCounts {
@@ -172,12 +172,6 @@ export const FACT_TABLE: Record<FactFile, string> = {
   'documents.csv': 'documents',
 };
 
-/** The columns of each fact file beyond the common ones. */
-const EXTRA_FACT_COLUMNS: Record<FactFile, string[]> = {
-  'campaigns.csv': ['activity', 'origin', 'status'],
-  'discipline.csv': ['subject', 'form', 'categories_key'],
-  'documents.csv': ['kind'],
-};
 
 /**
  * Upserts a file's staged rows (stage.ts) in one statement: unit ids by code, the fact's tree path on its
@@ -187,7 +181,8 @@ const EXTRA_FACT_COLUMNS: Record<FactFile, string[]> = {
 export async function writeStagedFacts(trx: Knex.Transaction, file: FactFile, bulkLoadRows = BULK_LOAD_ROWS): Promise<FileCounts> {
   const table = FACT_TABLE[file];
   const stage = STAGE_TABLE[file];
-  const extra = EXTRA_FACT_COLUMNS[file];
+  // Disciplinary actions also keep their category codes as one text (part of the row's values; links are rows).
+  const extra = file === 'discipline.csv' ? [...EXTRA_COLUMNS[file], 'categories_key'] : EXTRA_COLUMNS[file];
   const columns = ['unit_id', 'year', 'month', 'body', 'quantity', 'external_id', 'row_key', 'ref_date', 'tier', ...extra];
   const compared = columns.filter((c) => c !== 'row_key');
   const source = (c: string) => (c === 'unit_id' ? 'u.id' : c === 'categories_key' ? `array_to_string(s.categories, ';')` : `s.${c}`);
