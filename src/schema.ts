@@ -7,11 +7,12 @@ import { RollupResolver } from './rollup/rollup.resolvers';
 import { RollupSeriesResolver } from './rollup/series';
 import { ReconciliationResolver } from './reconcile/reconcile.types';
 import { AuditResolver } from './audit/audit.resolvers';
+import { AggregateResolver } from './rollup/aggregate.resolvers';
 
 let schema: Promise<GraphQLSchema> | undefined;
 
 export function getSchema(): Promise<GraphQLSchema> {
-  return (schema ??= buildSchema({ resolvers: [OrgUnitResolver, UnitVersionResolver, RollupResolver, RollupSeriesResolver, ReconciliationResolver, AuditResolver], validate: false }).then((built) => {
+  return (schema ??= buildSchema({ resolvers: [OrgUnitResolver, UnitVersionResolver, RollupResolver, RollupSeriesResolver, ReconciliationResolver, AuditResolver, AggregateResolver], validate: false }).then((built) => {
     // type-graphql has no option for the root type's description.
     built.getQueryType()!.description = 'Entry points: units by code, the roots of the tree, the cadre categories and (for admins) the audit log.';
     return built;

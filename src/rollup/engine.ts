@@ -78,7 +78,7 @@ const DOCUMENTS: Section = { facts: 'documents', totals: 'rollup_documents', col
 const CATEGORY_COLUMNS = ['body', 'category_id'];
 
 /** A piece of SQL and the values of its `?`s, in order. */
-interface Sql {
+export interface Sql {
   sql: string;
   params: unknown[];
 }
@@ -108,16 +108,17 @@ function inScopeOf(scope: RollupScope): Sql {
 /**
  * The facts of `table` that count by default for each root of `roots` (an int[] expression), one row per (root, fact):
  * each fact carries its unit's path on its reference date (`f.path`, kept by the import), and counts for a root
- * when the root's segment holds on that day and the fact's path lies under the root's path.
+ * when the root's segment holds on that day and the fact's path lies under the root's path. `root_path` is the
+ * root's path that day; `gate` adds conditions on `f` (the analysts' filters, src/rollup/aggregate.ts).
  */
-function factsByReferenceDate(table: string, roots: Sql, scope: RollupScope, gate = ''): Sql {
+export function factsByReferenceDate(table: string, roots: Sql, scope: RollupScope, gate: Sql = { sql: '', params: [] }): Sql {
   const period = periodOf('f', scope);
   const inScope = inScopeOf(scope);
   return {
-    sql: `select rp.unit_id as root_id, f.* from unit_segments rp
+    sql: `select rp.unit_id as root_id, rp.path as root_path, f.* from unit_segments rp
         join ${table} f on f.path <@ rp.path and f.ref_date >= rp.valid_from and f.ref_date < rp.valid_to
-        where rp.unit_id = any(${roots.sql}) and ${period.sql}${inScope.sql}${gate}`,
-    params: [...roots.params, ...period.params, ...inScope.params],
+        where rp.unit_id = any(${roots.sql}) and ${period.sql}${inScope.sql}${gate.sql}`,
+    params: [...roots.params, ...period.params, ...inScope.params, ...gate.params],
   };
 }
 
@@ -204,7 +205,10 @@ function sectionRows(section: Section, scope: RollupScope): Sql {
   const scannedParams = [scope.scopeUnitId, scope.scopeUnitId, pgArray(scope.rootIds), pgArray(scope.years), scope.toMonth, scope.fromMonth];
   // The gate (a condition on no row: a one-time filter) skips the scan outright when no root needs it, whichever side
   // the planner starts from.
-  const sx = factsByReferenceDate(section.facts, { sql: '(select ids from scanned)::int[]', params: [] }, scope, ` and (select cardinality(ids) > 0 from scanned)`);
+  const sx = factsByReferenceDate(section.facts, { sql: '(select ids from scanned)::int[]', params: [] }, scope, {
+    sql: ` and (select cardinality(ids) > 0 from scanned)`,
+    params: [],
+  });
   const inScope = ` and t.unit_id <> all((select ids from scanned)::int[]) and t.path <@ (select paths from scope_paths)`;
   const sf = totalsRows(section.totals, section.columns, roots, scope, inScope);
   const out: Sql = {

@@ -92,6 +92,15 @@ export const DEFAULT_STATEMENT_TIMEOUT_MS = 10_000;
  */
 export const DEFAULT_RATE_LIMIT_PER_MINUTE = 600;
 
+/** `aggregate`: at most this many grouping dimensions (the analysts' issue: tables, not cubes). */
+export const MAX_GROUP_BY = 3;
+
+/**
+ * `aggregate` (and its exports): at most this many rows. A table of every district (~700) by five forms is 4,200;
+ * every province's grassroots units by year is not a table anyone reads. Checked before the facts are read.
+ */
+export const MAX_AGGREGATE_ROWS = 10_000;
+
 /** The `extensions.limit` of a refused query, so that a client can tell which limit it hit. */
 export type QueryLimit = 'MAX_DEPTH' | 'MAX_ALIASES' | 'MAX_DIRECTIVES' | 'MAX_COST' | 'TREE_FAN_OUT';
 
