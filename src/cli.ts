@@ -15,7 +15,9 @@ import { schemaSdl } from './schema';
 import { DEFAULT_SEED, SEEDS, seedDir } from './seeds';
 import { GenerateError, GENERATED_FILES, generateDataset, parseGenerateArgs, SCALES, type GenerateSummary } from './generate';
 import { createVerifier, signToken } from './auth/tokens';
-import { hasRole, Role, type Caller } from './auth/caller';
+import { hasRole, OPEN_CALLER, Role, type Caller } from './auth/caller';
+import { GraphQLError } from 'graphql';
+import { FORMATS, parseExportParams, runExport, type Format } from './export';
 
 const config = loadConfigOrExit();
 const logger = createLogger(config.logLevel);
@@ -289,6 +291,77 @@ program
       out.write(`  ${file.padEnd(22)} ${String(rows[file]).padStart(9)} rows ${(summary.bytes[file] / 1e6).toFixed(1).padStart(8)} MB\n`);
     }
     out.write(`Import it with: kiemtra import ${dir}\n`);
+  });
+
+program
+  .command('export')
+  .description('Write an `aggregate`, or a unit\'s children table (--report children), as CSV or Excel: the parameters of GET /export.csv and /export.xlsx.')
+  .option('--report <report>', 'aggregate (default) or children: one row per child unit with its rollup')
+  .option('--root <code>', 'the unit whose subtree to export (required)')
+  .option('--year <year>', 'the year (shorthand for --from-year Y --to-year Y)')
+  .option('--from-year <year>', 'first year (aggregate)')
+  .option('--to-year <year>', 'last year (aggregate; default --from-year)')
+  .option('--from-month <month>', 'first month of each year (default 1)')
+  .option('--to-month <month>', 'last month of each year (default 12)')
+  .option('--measure <measure>', 'what to count (aggregate): CAMPAIGNS, DISCIPLINED_MEMBERS, DOCUMENTS…')
+  .option('--group-by <dimensions>', 'comma-separated dimensions, e.g. CHILD_UNIT,CADRE_CATEGORY')
+  .option('--at-tier <tier>', 'the tier of UNIT_AT_TIER')
+  .option('--tiers <list>', 'filter: comma-separated tiers')
+  .option('--bodies <list>', 'filter: comma-separated bodies')
+  .option('--authorities <list>', 'filter: comma-separated authorities')
+  .option('--activities <list>', 'filter: comma-separated activities')
+  .option('--origins <list>', 'filter: comma-separated origins')
+  .option('--statuses <list>', 'filter: comma-separated campaign statuses')
+  .option('--forms <list>', 'filter: comma-separated discipline forms')
+  .option('--subjects <list>', 'filter: comma-separated subjects')
+  .option('--categories <list>', 'filter: comma-separated cadre category codes')
+  .option('--lang <lang>', 'labels and headers: vi (default) or en')
+  .addOption(new Option('--format <format>', 'csv or xlsx (default: from the --out extension, else csv)').choices(FORMATS))
+  .option('--out <file>', 'write to this file (default: CSV on standard output; required for xlsx)')
+  .option('--token <jwt>', 'export as the holder of this token (ANALYST role, its unit\'s subtree only; or set KIEMTRA_TOKEN)')
+  // A wrong option is a usage error like a wrong value: exit 2 (commander has printed its line).
+  .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
+  .action(async (opts: Record<string, string | undefined>) => {
+    const { format: formatOption, out, token: tokenOption, ...params } = opts;
+    const usage = (message: string) => {
+      process.stderr.write(`error: ${message}\n`);
+      process.exitCode = 2;
+    };
+    const format: Format = (formatOption as Format | undefined) ?? (out && /\.xlsx$/i.test(out) ? 'xlsx' : 'csv');
+    if (format === 'xlsx' && !out) return usage('--format xlsx needs --out <file> (a workbook is not written to a terminal)');
+    let request;
+    try {
+      request = parseExportParams(params, 'cli');
+    } catch (err) {
+      if (err instanceof GraphQLError) return usage(err.message);
+      throw err;
+    }
+    let caller: Caller = OPEN_CALLER;
+    const token = tokenOption ?? process.env.KIEMTRA_TOKEN;
+    if (token) {
+      const verifier = await createVerifier(config.auth);
+      if (!verifier) return fail('--token needs a key to verify it: set KIEMTRA_AUTH_PUBLIC_KEY_FILE (or a JWKS)');
+      try {
+        caller = await verifier(token);
+      } catch (err) {
+        return fail(`the token is not accepted: ${(err as Error).message}`);
+      }
+    }
+    await withDatabase(async (orm) => {
+      try {
+        const file = await runExport(orm, caller, request, format, { timeZone: config.timeZone });
+        if (out) {
+          fs.writeFileSync(out, file.body);
+          process.stderr.write(`Wrote ${out}: ${file.table.rows.length} rows (${file.table.title})\n`);
+        } else process.stdout.write(file.body);
+      } catch (err) {
+        const code = err instanceof GraphQLError ? err.extensions.code : undefined;
+        // The arguments name something wrong (a value, or a unit that is not there): a usage error, as above.
+        if (code === 'BAD_USER_INPUT' || code === 'NOT_FOUND') return usage((err as Error).message);
+        if (code === 'FORBIDDEN' || code === 'SERVICE_UNAVAILABLE') return fail((err as Error).message);
+        throw err;
+      }
+    });
   });
 
 program

@@ -18,6 +18,7 @@ import { createApolloServer } from './apollo';
 import { readinessHandler, rethrowUnavailable } from './health';
 import { graphiqlAssets, graphiqlPage } from './graphiql';
 import { BODY_LIMIT, DEFAULT_RATE_LIMIT_PER_MINUTE, rateLimiter } from './security/limits';
+import { exportHandler } from './export/http';
 
 export interface RunningServer {
   url: string;
@@ -74,6 +75,11 @@ export async function createApp(orm: Orm, logger: Logger, options: ServerOptions
       context: async ({ req }) =>
         createContext(orm, { timeZone: options.timeZone, caller: await callerOf(req, options.verifier) }).catch(rethrowUnavailable),
     }));
+  // Exports (src/export): an aggregate or a unit's children table as CSV or XLSX, with the same caller, role, scope and
+  // rate limit as /graphql.
+  const exportOptions = { orm, logger, timeZone: options.timeZone, callerOf: (req: express.Request) => callerOf(req, options.verifier) };
+  app.get('/export.csv', limiter, exportHandler('csv', exportOptions));
+  app.get('/export.xlsx', limiter, exportHandler('xlsx', exportOptions));
   // Liveness: the process answers (never touches the database, so a database outage does not get it restarted).
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
