@@ -1,8 +1,12 @@
 /**
- * GraphiQL served from the installed packages' own files (no CDN: works offline), with an example rollup query.
+ * GraphiQL served from the installed packages' own files (no CDN: works offline), with an example rollup query in
+ * its first tab and the persisted example queries of queries/ in the next ones (read once, at startup).
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import express from 'express';
+import { Kind, parse, valueFromASTUntyped } from 'graphql';
+import { projectRoot } from './paths';
 
 export const EXAMPLE_QUERY = `# Quảng Ninh, full year 2023: the figures of the published report.
 # The province as it stood at the end of 2023 (asOf); drop asOf for today's tree. Change the period
@@ -29,6 +33,56 @@ query ProvinceRollup {
   }
 }
 `;
+
+/** A persisted query of queries/, as a GraphiQL tab. */
+export interface PersistedQuery {
+  /** The file's name, e.g. `year-over-year.graphql`. */
+  file: string;
+  /** The file's text: its header comment and one operation. */
+  query: string;
+  /** Its variables' defaults as pretty JSON (the tab's Variables pane), `{}` when it has none. */
+  variables: string;
+}
+
+/** The variables' default values of a document's operations (those without a default are left out). */
+export function variableDefaults(query: string): Record<string, unknown> {
+  const defaults: Record<string, unknown> = {};
+  for (const definition of parse(query).definitions) {
+    if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
+    for (const variable of definition.variableDefinitions ?? []) {
+      if (variable.defaultValue) defaults[variable.variable.name.value] = valueFromASTUntyped(variable.defaultValue);
+    }
+  }
+  return defaults;
+}
+
+/** The `.graphql` files of `dir` (default: the project's queries/), by file name; none when the folder is missing. */
+export function persistedQueries(dir = path.join(projectRoot(), 'queries')): PersistedQuery[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir)
+    .filter((file) => file.endsWith('.graphql'))
+    .sort()
+    .map((file) => {
+      const query = fs.readFileSync(path.join(dir, file), 'utf8');
+      let defaults: Record<string, unknown> = {};
+      try {
+        defaults = variableDefaults(query);
+      } catch {
+        // A file that does not parse still opens (GraphiQL shows the syntax error); test/queries.test.ts keeps ours valid.
+      }
+      return { file, query, variables: JSON.stringify(defaults, null, 2) };
+    });
+}
+
+/** The tabs GraphiQL opens with (when the browser has none stored): the example, then the persisted queries. */
+const TABS: { query: string; variables?: string }[] = [
+  { query: EXAMPLE_QUERY },
+  ...persistedQueries().map(({ query, variables }) => ({ query, variables })),
+];
+
+/** JSON that is safe inside a <script> element (no `</script>` or `<!--` can end it early). */
+const scriptJson = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c');
 
 const ASSETS: Record<string, string> = {
   'react.production.min.js': 'react/umd/react.production.min.js',
@@ -69,7 +123,7 @@ export function graphiqlPage(endpoint: string): string {
   <script>
     const fetcher = GraphiQL.createFetcher({ url: ${JSON.stringify(endpoint)} });
     ReactDOM.createRoot(document.getElementById('graphiql')).render(
-      React.createElement(GraphiQL, { fetcher, defaultQuery: ${JSON.stringify(EXAMPLE_QUERY)}, defaultEditorToolsVisibility: true }),
+      React.createElement(GraphiQL, { fetcher, defaultQuery: ${scriptJson(EXAMPLE_QUERY)}, defaultTabs: ${scriptJson(TABS)}, defaultEditorToolsVisibility: true }),
     );
   </script>
 </body>

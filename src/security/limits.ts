@@ -283,9 +283,9 @@ export function rateLimiter(perMinute: number, logger: Logger): RequestHandler {
       if (authorization) return `auth:${createHash('sha256').update(authorization).digest('base64url')}`;
       return `ip:${ipKeyGenerator(req.ip ?? req.socket.remoteAddress ?? 'unknown')}`;
     },
-    handler: (_req, res) => {
+    handler: (req, res) => {
       const retryAfter = Number(res.getHeader('retry-after')) || 60;
-      logger.warn({ limit: perMinute }, 'rate limit reached on /graphql');
+      logger.warn({ limit: perMinute, path: req.baseUrl || req.path }, 'rate limit reached');
       res.status(429).json({
         errors: [
           {
