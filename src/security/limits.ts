@@ -43,7 +43,7 @@ import type { Logger } from '../logger';
  * Tokens per document (Apollo's `parseOptions.maxTokens`; graphql-armor's own token limit answers 500). Bounds
  * the parser's and validator's work on any document: the worst case we know, one field repeated ~2,000 times (which
  * graphql-js compares pair by pair until its own budget aborts validation, "Validation aborted.", 400), is refused in
- * ~7 ms. ~10× the largest legitimate query, room for hand-written reports; a 1 MB field-repetition bomb stops at
+ * ~7 ms. ~6× the largest legitimate query (queries/quang-ninh-2023-published-table.graphql, 309 tokens), room for hand-written reports; a 1 MB field-repetition bomb stops at
  * token 2,001.
  */
 export const MAX_TOKENS = 2000;
@@ -57,7 +57,8 @@ export const MAX_TOKENS = 2000;
 export const MAX_DEPTH = 12;
 
 /**
- * Aliased fields per operation. The most a legitimate query uses is 7 (one unit on seven days); 20 lets a
+ * Aliased fields per operation. The most a legitimate query uses is 8 (the published table's aggregates in
+ * queries/); 20 lets a
  * report compare 20 units or periods side by side, and refuses alias bombs (one field resolved 1,000 times).
  * `__typename` is free.
  */
