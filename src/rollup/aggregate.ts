@@ -308,6 +308,9 @@ async function unitRows(ctx: Context, a: CheckedArgs, dimension: Dimension): Pro
 /** Every value of each grouped dimension, in row order (the spec's declaration order, null rows placed as it says). */
 async function domainsOf(ctx: Context, a: CheckedArgs, categories: readonly CadreCategoryType[]): Promise<DomainValue[][]> {
   const domains: DomainValue[][] = [];
+  // The units' domain (CHILD_UNIT or UNIT_AT_TIER, at most one) is read after the others, which need no statement, so
+  // that the row cap is checked with every dimension's size before the unit views and the facts are read.
+  let unitDimension: { index: number; dimension: Dimension } | null = null;
   for (const dimension of a.groupBy) {
     switch (dimension) {
       case Dimension.TIER:
@@ -347,15 +350,18 @@ async function domainsOf(ctx: Context, a: CheckedArgs, categories: readonly Cadr
         ]);
         break;
       case Dimension.CHILD_UNIT:
-      case Dimension.UNIT_AT_TIER: {
-        const found = await unitRows(ctx, a, dimension);
-        checkRowCount(a, [...domains.map((d) => d.length), found.length + 1]);
-        const views = await Promise.all(found.map((u) => ctx.org.unitOn(u.id, u.day)));
-        const units = sortByCode(views.filter((v): v is UnitView => isVisible(v, ctx.scopeUnitId)));
-        domains.push([{ raw: null, shown: null }, ...units.map((u) => ({ raw: u.id, shown: u }))]);
+      case Dimension.UNIT_AT_TIER:
+        unitDimension = { index: domains.length, dimension };
+        domains.push([]);
         break;
-      }
     }
+  }
+  if (unitDimension) {
+    const found = await unitRows(ctx, a, unitDimension.dimension);
+    checkRowCount(a, domains.map((d, i) => (i === unitDimension.index ? found.length + 1 : d.length)));
+    const views = await Promise.all(found.map((u) => ctx.org.unitOn(u.id, u.day)));
+    const units = sortByCode(views.filter((v): v is UnitView => isVisible(v, ctx.scopeUnitId)));
+    domains[unitDimension.index] = [{ raw: null, shown: null }, ...units.map((u) => ({ raw: u.id, shown: u }))];
   }
   checkRowCount(a, domains.map((d) => d.length));
   return domains;
