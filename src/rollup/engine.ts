@@ -236,12 +236,19 @@ function forEachKey<T>(scope: RollupScope, make: () => T): Map<string, T> {
 const keyOf = (row: Row) => rollupKey(Number(row.root_id), Number(row.year));
 
 export async function campaignStats(em: EntityManager, scope: RollupScope): Promise<Map<string, CampaignStats>> {
+  // Summed by tier and body in SQL, with the status and origin counts as columns: every figure of CampaignStats
+  // folds from these rows, and a root sends at most |tiers| × |bodies| of them (4–5× fewer than grouping by status
+  // and origin too: at national scale 1,9k rows instead of 8,6k for the 63 provinces).
   const rows = await groupedSums(
     em,
     CAMPAIGNS,
     scope,
-    `select root_id, year, tier, body, status, origin, sum(quantity)::bigint as qty
-      from sf group by root_id, year, tier, body, status, origin`,
+    `select root_id, year, tier, body, sum(quantity)::bigint as qty,
+        coalesce(sum(quantity) filter (where status = '${CampaignStatus.COMPLETED}'), 0)::bigint as completed,
+        coalesce(sum(quantity) filter (where status = '${CampaignStatus.CANCELLED}'), 0)::bigint as cancelled,
+        coalesce(sum(quantity) filter (where origin = '${Origin.PROGRAMMED}'), 0)::bigint as programmed,
+        coalesce(sum(quantity) filter (where origin = '${Origin.ARISING}'), 0)::bigint as arising
+      from sf group by root_id, year, tier, body`,
   );
   const result = forEachKey(scope, (): CampaignStats => ({
     total: 0,
@@ -257,12 +264,12 @@ export async function campaignStats(em: EntityManager, scope: RollupScope): Prom
   for (const row of rows) {
     const stats = result.get(keyOf(row))!;
     const qty = Number(row.qty);
-    const completed = row.status === CampaignStatus.COMPLETED ? qty : 0;
+    const completed = Number(row.completed);
     stats.total += qty;
     stats.completed += completed;
-    if (row.status === CampaignStatus.CANCELLED) stats.cancelled += qty;
-    if (row.origin === Origin.PROGRAMMED) stats.programmed += qty;
-    if (row.origin === Origin.ARISING) stats.arising += qty;
+    stats.cancelled += Number(row.cancelled);
+    stats.programmed += Number(row.programmed);
+    stats.arising += Number(row.arising);
     const tier = stats.byTier[tierIndex.get(row.tier as Tier)!];
     tier.total += qty;
     tier.completed += completed;
@@ -284,19 +291,22 @@ function categoryShares(categories: readonly CadreCategoryType[], counts: Map<nu
 export async function disciplineStats(
   em: EntityManager,
   scope: RollupScope,
-  categories: readonly CadreCategoryType[],
+  categoryList: readonly CadreCategoryType[] | Promise<readonly CadreCategoryType[]>,
 ): Promise<Map<string, DisciplineStats>> {
-  // One statement: totals by body/subject/form (part 'T'), and member quantities by body and category (part 'C').
-  const rows = await groupedSums(
+  // One statement: members and organizations by body and form (part 'T'), and member quantities by body and
+  // category (part 'C', in `members`). The categories may still be loading: both travel at once.
+  const [categories, rows] = await Promise.all([categoryList, groupedSums(
     em,
     DISCIPLINE,
     scope,
-    `select root_id, year, 'T' as part, body, subject, form, null::int as category_id, sum(quantity)::bigint as qty
-      from sf group by root_id, year, body, subject, form
+    `select root_id, year, 'T' as part, body, form, null::int as category_id,
+        coalesce(sum(quantity) filter (where subject = '${Subject.MEMBER}'), 0)::bigint as members,
+        coalesce(sum(quantity) filter (where subject = '${Subject.ORGANIZATION}'), 0)::bigint as organizations
+      from sf group by root_id, year, body, form
       union all
-      select root_id, year, 'C', body, 'MEMBER', null, category_id, sum(quantity)::bigint
+      select root_id, year, 'C', body, null, category_id, sum(quantity)::bigint, 0
       from sc group by root_id, year, body, category_id`,
-  );
+  )]);
   const authorities = Object.values(Authority);
   const forms = Object.values(DisciplineForm);
   const acc = forEachKey(scope, () => ({
@@ -309,23 +319,21 @@ export async function disciplineStats(
   const add = (counts: Map<number, number>, id: number, qty: number) => counts.set(id, (counts.get(id) ?? 0) + qty);
   for (const row of rows) {
     const stats = acc.get(keyOf(row))!;
-    const qty = Number(row.qty);
+    const members = Number(row.members);
     const authority = stats.byAuthority[authorities.indexOf(AUTHORITY_OF_BODY[row.body as Body]!)];
     if (row.part === 'C') {
-      add(stats.categoryCounts, Number(row.category_id), qty);
-      add(authority.categoryCounts, Number(row.category_id), qty);
+      add(stats.categoryCounts, Number(row.category_id), members);
+      add(authority.categoryCounts, Number(row.category_id), members);
       continue;
     }
+    const organizations = Number(row.organizations);
     const form = stats.byForm[forms.indexOf((row.form as DisciplineForm | null) ?? DisciplineForm.UNSPECIFIED)];
-    if (row.subject === Subject.MEMBER) {
-      stats.members += qty;
-      authority.members += qty;
-      form.members += qty;
-    } else {
-      stats.organizations += qty;
-      authority.organizations += qty;
-      form.organizations += qty;
-    }
+    stats.members += members;
+    authority.members += members;
+    form.members += members;
+    stats.organizations += organizations;
+    authority.organizations += organizations;
+    form.organizations += organizations;
   }
   const result = new Map<string, DisciplineStats>();
   for (const [key, stats] of acc) {

@@ -68,7 +68,7 @@ export function createRollupLoaders(em: EntityManager, scopeUnitId: number | nul
 
   return {
     campaigns: (request) => load('campaigns', request, (scope) => campaignStats(em, scope)),
-    discipline: (request) => load('discipline', request, async (scope) => disciplineStats(em, scope, await getCategories())),
+    discipline: (request) => load('discipline', request, (scope) => disciplineStats(em, scope, getCategories())),
     documents: (request) => load('documents', request, (scope) => documentStats(em, scope)),
     categories: getCategories,
   };
