@@ -9,6 +9,10 @@
 import { Tier, UnitKind } from './org/kinds';
 import { Authority, Body, CampaignStatus, DisciplineForm, DocumentKind, Subject } from './facts/enums';
 import { ActivityValue, Dimension, Measure, OriginValue } from './rollup/aggregate.types';
+// Types only: these modules build GraphQL types, and a value import would tie labels.ts (read by exports) to them.
+import type { HeadlineMetric } from './rollup/series';
+import type { FigureBound, ReconciliationRule, ReconciliationStatus } from './reconcile/reconcile.types';
+import type { AuditOperation } from './audit/audit.resolvers';
 
 export const LANGS = ['vi', 'en'] as const;
 export type Lang = (typeof LANGS)[number];
@@ -120,6 +124,46 @@ export const DIMENSION_LABELS: EnumLabels<Dimension> = {
   [Dimension.UNIT_AT_TIER]: { vi: 'Đơn vị ở cấp', en: 'Unit at tier' },
 };
 
+export const HEADLINE_METRIC_LABELS: EnumLabels<`${HeadlineMetric}`> = {
+  CAMPAIGNS_TOTAL: { vi: 'Cuộc kiểm tra, giám sát: tổng số', en: 'Campaigns: total' },
+  CAMPAIGNS_COMPLETED: { vi: 'Cuộc kiểm tra, giám sát: đã kết thúc', en: 'Campaigns: completed' },
+  CAMPAIGNS_CANCELLED: { vi: 'Cuộc kiểm tra, giám sát: hủy bỏ', en: 'Campaigns: cancelled' },
+  CAMPAIGNS_PROGRAMMED: { vi: 'Cuộc kiểm tra, giám sát: theo chương trình', en: 'Campaigns: programmed' },
+  CAMPAIGNS_ARISING: { vi: 'Cuộc kiểm tra, giám sát: thường xuyên/phát sinh', en: 'Campaigns: arising' },
+  DISCIPLINED_ORGANIZATIONS: { vi: 'Tổ chức đảng bị thi hành kỷ luật', en: 'Party organizations disciplined' },
+  DISCIPLINED_MEMBERS: { vi: 'Đảng viên bị thi hành kỷ luật', en: 'Party members disciplined' },
+  DOCUMENTS_TOTAL: { vi: 'Văn bản: tổng số', en: 'Documents: total' },
+  DOCUMENTS_DIRECTIVES: { vi: 'Văn bản lãnh đạo, chỉ đạo', en: 'Leadership and direction documents' },
+  DOCUMENTS_GUIDANCE: { vi: 'Văn bản hướng dẫn', en: 'Guidance documents' },
+};
+
+export const FIGURE_BOUND_LABELS: EnumLabels<`${FigureBound}`> = {
+  EXACT: { vi: 'Chính xác', en: 'Exact' },
+  AT_LEAST: { vi: 'Hơn (ít nhất)', en: 'At least' },
+};
+
+export const RECONCILIATION_STATUS_LABELS: EnumLabels<`${ReconciliationStatus}`> = {
+  MATCH: { vi: 'Khớp', en: 'Match' },
+  MISMATCH: { vi: 'Không khớp', en: 'Mismatch' },
+  NO_DATA: { vi: 'Không có số liệu', en: 'No data' },
+};
+
+export const RECONCILIATION_RULE_LABELS: EnumLabels<`${ReconciliationRule}`> = {
+  YEAR_TO_DATE_DECREASE: { vi: 'Số lũy kế giảm so với kỳ ngắn hơn', en: 'Year-to-date figure decreases' },
+};
+
+export const AUDIT_OPERATION_LABELS: EnumLabels<`${AuditOperation}`> = {
+  INSERT: { vi: 'Thêm mới', en: 'Insert' },
+  UPDATE: { vi: 'Cập nhật', en: 'Update' },
+  DELETE: { vi: 'Xóa', en: 'Delete' },
+};
+
+/** The languages themselves (the GraphQL enum Lang of the `labels` query). */
+export const LANG_LABELS: EnumLabels<'VI' | 'EN'> = {
+  VI: { vi: 'Tiếng Việt', en: 'Vietnamese' },
+  EN: { vi: 'Tiếng Anh', en: 'English' },
+};
+
 /** Every enum's labels, by its GraphQL name. */
 export const ENUM_LABELS = {
   Tier: TIER_LABELS,
@@ -134,6 +178,12 @@ export const ENUM_LABELS = {
   DocumentKind: DOCUMENT_KIND_LABELS,
   Measure: MEASURE_LABELS,
   Dimension: DIMENSION_LABELS,
+  HeadlineMetric: HEADLINE_METRIC_LABELS,
+  FigureBound: FIGURE_BOUND_LABELS,
+  ReconciliationStatus: RECONCILIATION_STATUS_LABELS,
+  ReconciliationRule: RECONCILIATION_RULE_LABELS,
+  AuditOperation: AUDIT_OPERATION_LABELS,
+  Lang: LANG_LABELS,
 } as const;
 
 export type EnumName = keyof typeof ENUM_LABELS;
