@@ -6,6 +6,7 @@ import { Migration20261126150000RowSecurity } from './Migration20261126150000Row
 import { Migration20261126160000RollupTotals } from './Migration20261126160000RollupTotals';
 import { Migration20261126170000BulkLoad } from './Migration20261126170000BulkLoad';
 import { Migration20261126180000YearTotals } from './Migration20261126180000YearTotals';
+import { Migration20261126190000UnitSearch } from './Migration20261126190000UnitSearch';
 
 export const MIGRATIONS = [
   { name: 'Migration20261126000000Initial', class: Migration20261126000000Initial },
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261126160000RollupTotals', class: Migration20261126160000RollupTotals },
   { name: 'Migration20261126170000BulkLoad', class: Migration20261126170000BulkLoad },
   { name: 'Migration20261126180000YearTotals', class: Migration20261126180000YearTotals },
+  { name: 'Migration20261126190000UnitSearch', class: Migration20261126190000UnitSearch },
 ];

@@ -11,6 +11,8 @@ import { Migrator } from '@mikro-orm/migrations';
 import { PGlite } from '@electric-sql/pglite';
 import { ltree } from '@electric-sql/pglite/contrib/ltree';
 import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
+import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { PGliteDriver } from 'mikro-orm-pglite';
 import { ENTITIES } from './facts/fact.entities';
 import { MIGRATIONS } from '../migrations';
@@ -105,7 +107,7 @@ export async function openDatabase(target: DbTarget | Config): Promise<Orm> {
   }
   const dataDir = target.dataDir;
   if (!dataDir.startsWith('memory://')) fs.mkdirSync(dataDir, { recursive: true });
-  const pglite = await PGlite.create(dataDir, { extensions: { ltree, btree_gist } });
+  const pglite = await PGlite.create(dataDir, { extensions: { ltree, btree_gist, unaccent, pg_trgm } });
   const orm = await MikroORM.init({
     ...baseOptions(),
     driver: PGliteDriver,
