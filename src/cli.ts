@@ -18,6 +18,7 @@ import { createVerifier, signToken } from './auth/tokens';
 import { hasRole, OPEN_CALLER, Role, type Caller } from './auth/caller';
 import { GraphQLError } from 'graphql';
 import { FORMATS, parseExportParams, runExport, type Format } from './export';
+import { projectRoot } from './paths';
 
 const config = loadConfigOrExit();
 const logger = createLogger(config.logLevel);
@@ -138,7 +139,13 @@ async function serve(orm: Orm): Promise<void> {
   await server.stop();
 }
 
+/** The installed package's version (package.json is above both src/ and dist/src/). */
+function packageVersion(): string {
+  return (JSON.parse(fs.readFileSync(`${projectRoot()}/package.json`, 'utf8')) as { version: string }).version;
+}
+
 const program = new Command('kiemtra')
+  .version(packageVersion(), '-V, --version', 'print the version of kiemtra')
   .description('GraphQL API over the party organization tree and its inspection, supervision and discipline work.')
   .addHelpText(
     'after',

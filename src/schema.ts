@@ -8,13 +8,15 @@ import { RollupSeriesResolver } from './rollup/series';
 import { ReconciliationResolver } from './reconcile/reconcile.types';
 import { AuditResolver } from './audit/audit.resolvers';
 import { AggregateResolver } from './rollup/aggregate.resolvers';
+import { NodeResolver, OrgUnitRelayResolver } from './relay/relay.resolvers';
+import { LabelsResolver } from './labels.resolvers';
 
 let schema: Promise<GraphQLSchema> | undefined;
 
 export function getSchema(): Promise<GraphQLSchema> {
-  return (schema ??= buildSchema({ resolvers: [OrgUnitResolver, UnitVersionResolver, RollupResolver, RollupSeriesResolver, ReconciliationResolver, AuditResolver, AggregateResolver], validate: false }).then((built) => {
+  return (schema ??= buildSchema({ resolvers: [OrgUnitResolver, UnitVersionResolver, RollupResolver, RollupSeriesResolver, ReconciliationResolver, AuditResolver, AggregateResolver, LabelsResolver, NodeResolver, OrgUnitRelayResolver], validate: false }).then((built) => {
     // type-graphql has no option for the root type's description.
-    built.getQueryType()!.description = 'Entry points: units by code, the roots of the tree, the cadre categories and (for admins) the audit log.';
+    built.getQueryType()!.description = 'Entry points: units by code, by global id (node, nodes) or by name (units), the roots of the tree, the cadre categories, analysts\' aggregates, the labels of every enum value and (for admins) the audit log.';
     return built;
   }));
 }

@@ -1,5 +1,6 @@
 /**
- * Apollo Server on Express: POST/GET /graphql, GraphiQL for browsers at GET /graphql, GET /health (liveness) and
+ * Apollo Server on Express: POST/GET /graphql, the same schema as a Federation 2 subgraph at POST /subgraph, GraphiQL
+ * for browsers at GET /graphql, GET /health (liveness) and
  * GET /ready (readiness: the database answers).
  * No side effects at import time: callers create and start the server.
  */
@@ -7,7 +8,7 @@ import http from 'node:http';
 import express from 'express';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { Orm } from './db';
 import type { Logger } from './logger';
 import { createContext, type Context } from './context';
@@ -19,6 +20,10 @@ import { readinessHandler, rethrowUnavailable } from './health';
 import { graphiqlAssets, graphiqlPage } from './graphiql';
 import { BODY_LIMIT, DEFAULT_RATE_LIMIT_PER_MINUTE, rateLimiter } from './security/limits';
 import { exportHandler } from './export/http';
+import { explorerRouter } from './explorer';
+import { getSubgraphSchema } from './federation/subgraph';
+import compression from 'compression';
+import { httpMetrics, metricsHandler, watchDatabase } from './metrics';
 
 export interface RunningServer {
   url: string;
@@ -55,6 +60,11 @@ export async function createApp(orm: Orm, logger: Logger, options: ServerOptions
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
+  // Metrics first, so every request is counted, whatever answers it; the pools are reported while this server runs.
+  app.use(httpMetrics());
+  httpServer.once('close', watchDatabase(orm));
+  // gzip/deflate/br when the client accepts it (responses over 1 kB): a large rollup's JSON shrinks ~10×.
+  app.use(compression());
   // Token, depth, alias, directive, cost and fan-out limits (src/security/limits.ts): refused with 400 before any SQL.
   const apollo = await createApolloServer({
     logger,
@@ -62,6 +72,15 @@ export async function createApp(orm: Orm, logger: Logger, options: ServerOptions
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled()],
   });
   await apollo.start();
+  // The same schema as a Federation 2 subgraph, with the same limits and errors (the HTTP server is drained by `apollo`).
+  const subgraph = await createApolloServer({
+    logger,
+    production: options.nodeEnv === 'production',
+    schema: await getSubgraphSchema(),
+    // No inline traces (ftv1) to gateways: they would carry resolver timings and unmasked error details.
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled()],
+  });
+  await subgraph.start();
 
   app.use('/graphiql', graphiqlAssets());
   // A browser navigating to /graphql (no query in the URL) gets GraphiQL; API clients get GraphQL.
@@ -71,10 +90,11 @@ export async function createApp(orm: Orm, logger: Logger, options: ServerOptions
     } else next();
   });
   const limiter = rateLimiter(options.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT_PER_MINUTE, logger);
-  app.use('/graphql', limiter, express.json({ limit: BODY_LIMIT }), expressMiddleware(apollo, {
-      context: async ({ req }) =>
-        createContext(orm, { timeZone: options.timeZone, caller: await callerOf(req, options.verifier) }).catch(rethrowUnavailable),
-    }));
+  const context = async ({ req }: { req: express.Request }) =>
+    createContext(orm, { timeZone: options.timeZone, caller: await callerOf(req, options.verifier) }).catch(rethrowUnavailable);
+  app.use('/graphql', limiter, express.json({ limit: BODY_LIMIT }), expressMiddleware(apollo, { context }));
+  // Federation 2 subgraph (src/federation): a gateway forwards its caller's Authorization header, checked as on /graphql.
+  app.use('/subgraph', limiter, express.json({ limit: BODY_LIMIT }), expressMiddleware(subgraph, { context }));
   // Exports (src/export): an aggregate or a unit's children table as CSV or XLSX, with the same caller, role, scope and
   // rate limit as /graphql.
   const exportOptions = { orm, logger, timeZone: options.timeZone, callerOf: (req: express.Request) => callerOf(req, options.verifier) };
@@ -86,6 +106,11 @@ export async function createApp(orm: Orm, logger: Logger, options: ServerOptions
   });
   // Readiness: the database answers `select 1` (within 2 s); 503 while it does not.
   app.get('/ready', readinessHandler(orm));
+  // Prometheus metrics (src/metrics.ts): counts, latencies and pool sizes, no data and no personal data in labels, so
+  // open like /health; block it at the reverse proxy if operation names or traffic volumes must not be public.
+  app.get('/metrics', metricsHandler());
+  // The explorer page (src/explorer): static files and Chart.js from the package, talking to /graphql and /export.*.
+  app.use('/explorer', explorerRouter());
   app.get('/', (_req, res) => res.redirect('/graphql'));
   app.use((_req, res) => {
     res.status(404).json({ errors: [{ message: 'Not found. The API is at /graphql.', extensions: { code: 'NOT_FOUND' } }] });
@@ -104,7 +129,7 @@ export async function createApp(orm: Orm, logger: Logger, options: ServerOptions
     if (status >= 500) logger.error({ err: { type: err.name } }, 'HTTP request failed');
     res.status(status).json({ errors: [{ message, extensions: { code: status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR' } }] });
   });
-  return { app, httpServer, apollo };
+  return { app, httpServer, apollo, subgraph };
 }
 
 export async function startServer(orm: Orm, logger: Logger, host: string, port: number, options: ServerOptions = {}): Promise<RunningServer> {
@@ -116,7 +141,7 @@ export async function startServer(orm: Orm, logger: Logger, host: string, port: 
     }
     logger.warn({ host }, 'serving OPEN: no token key is configured, so every caller may do everything (allowed on loopback only)');
   }
-  const { httpServer, apollo } = await createApp(orm, logger, options);
+  const { httpServer, apollo, subgraph } = await createApp(orm, logger, options);
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(port, host, () => resolve());
@@ -127,6 +152,9 @@ export async function startServer(orm: Orm, logger: Logger, host: string, port: 
   return {
     url: `http://${shownHost}:${actualPort}/graphql`,
     httpServer,
-    stop: () => apollo.stop(),
+    stop: async () => {
+      await apollo.stop();
+      await subgraph.stop();
+    },
   };
 }

@@ -1,15 +1,21 @@
-import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { Directive, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import '../graphql-enums';
 import { DateScalar } from '../graphql-date';
 import { Tier, UnitKind } from './kinds';
+import { Node } from '../relay/node';
 
+// Federation entity keys (src/federation/subgraph.ts); printSchema leaves them out of schema/schema.graphql.
+@Directive('@key(fields: "id")')
+@Directive('@key(fields: "code")')
 @ObjectType('OrgUnit', {
+  implements: Node,
   description:
     'A party organization (tổ chức đảng) as it stood on one day (`asOf`): a node of that day\'s tree. ' +
     'Its id and code are the same on every day; name, kind, parent and place in the tree may change over its history.',
 })
 export class OrgUnitType {
-  @Field(() => ID, { description: 'Opaque identifier of the unit; the same across all its versions.' })
+  /** The database id; the `id` field answers its global id (src/relay/relay.resolvers.ts). */
+  @Field(() => ID, { description: 'Opaque global identifier of the unit (Relay `Node`); the same across all its versions. Fetch it again with `node(id:)`.' })
   id!: number;
   @Field(() => String, { description: 'Stable natural key, as in the dataset (e.g. QN, QN.HL).' })
   code!: string;
