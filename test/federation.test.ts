@@ -181,12 +181,28 @@ test('_entities resolves many references by code, or by id, in as many statement
   const byCode = await entities(units.map((u) => ({ __typename: 'OrgUnit', code: u.code })));
   const oneByCode = await entities([{ __typename: 'OrgUnit', code: units[0].code }]);
   expect(byCode.result).toEqual(units);
-  // The units by code (with their versions, to pick the day), then every unit on that day: one statement each.
-  expect(byCode.statements).toBe(2);
+  // Every unit on its own default day, whatever the number of references: one statement.
+  expect(byCode.statements).toBe(1);
   expect(oneByCode.statements).toBe(byCode.statements);
   const byId = await entities(units.map((u) => ({ __typename: 'OrgUnit', id: u.id })));
   expect(byId.result).toEqual(units);
-  expect(byId.statements).toBe(2);
+  expect(byId.statements).toBe(1);
+});
+
+test('references by code and by id, of units on different default days, are one statement and answer like unit(code:)', async () => {
+  // QN.HB ended on 2020-01-01 (seen on its last day), QN.XA01 starts on 2025-07-01, QN.HL exists today.
+  const codes = ['QN.HB', 'QN.XA01', 'QN.HL', 'QN'];
+  const direct = await Promise.all(
+    codes.map(async (code) => (await data(`${base}/graphql`, `{ unit(code: "${code}") { id code name asOf validTo } }`)).unit),
+  );
+  expect(direct.every((u) => u !== null)).toBe(true);
+  expect(new Set(direct.map((u) => u.asOf)).size).toBeGreaterThan(1);
+  const query = 'query ($r: [_Any!]!) { _entities(representations: $r) { ... on OrgUnit { id code name asOf validTo } } }';
+  const representations = direct.map((u, i) => (i % 2 === 0 ? { __typename: 'OrgUnit', code: u.code } : { __typename: 'OrgUnit', id: u.id }));
+  const before = statementCounter.count;
+  const result = (await data(`${base}/subgraph`, query, { r: representations }))._entities;
+  expect(statementCounter.count - before).toBe(1);
+  expect(result).toEqual(direct);
 });
 
 test('unknown codes, malformed ids and units outside the caller\'s scope resolve to null', async () => {
