@@ -36,12 +36,13 @@ export interface VersionRow {
   tier: Tier;
 }
 
-const VIEW_COLUMNS = `u.id, u.code, u.successor_id, v.name, v.kind, v.tier, v.parent_id,
+/** The columns of a UnitView row over units u, versions v and segments s (also read by src/relay/units.ts). */
+export const VIEW_COLUMNS = `u.id, u.code, u.successor_id, v.name, v.kind, v.tier, v.parent_id,
   v.valid_from::text as valid_from, v.valid_to::text as valid_to, s.path::text as path, s.depth`;
 const ON_DAY = `join unit_versions v on v.unit_id = u.id and v.valid_from <= ?::date and ?::date < v.valid_to
   join unit_segments s on s.unit_id = u.id and s.valid_from <= ?::date and ?::date < s.valid_to`;
 
-function toView(r: Record<string, any>, day: string): UnitView {
+export function toView(r: Record<string, any>, day: string): UnitView {
   return {
     id: Number(r.id),
     code: r.code,

@@ -15,7 +15,8 @@ import type { UnitView } from '../org/tree';
 import { MAX_PAGE_SIZE, OrgUnitConnection, PageArgs, connectionOf, pageWindow, type ConnectionValue } from './connection';
 import { fromGlobalId, toGlobalId } from './global-id';
 import { Node } from './node';
-import { MAX_SEARCH_LENGTH, MAX_TERMS, descendantsSource, searchSource, searchTerms, unitsOnDefaultDay } from './units';
+import { MAX_SEARCH_LENGTH, MAX_TERMS, descendantsSource, searchSource, searchTerms } from './units';
+import { unitsOnDefaultDay } from '../org/tree';
 
 /** At most this many ids in one `nodes` call. */
 export const MAX_NODE_IDS = MAX_PAGE_SIZE;
@@ -27,7 +28,7 @@ function unitLoader(ctx: Context): DataLoader<number, UnitView | null> {
   let loader = loaders.get(ctx.em);
   if (!loader) {
     loader = new DataLoader(async (ids) => {
-      const found = await unitsOnDefaultDay(ctx.em, ids, ctx.today);
+      const found = new Map((await unitsOnDefaultDay(ctx.em, ctx.today, { ids, codes: [] })).map((u) => [u.id, u]));
       return ids.map((id) => found.get(id) ?? null);
     });
     loaders.set(ctx.em, loader);

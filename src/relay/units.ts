@@ -4,58 +4,14 @@
  * per-day loaders, these are the keyset-paged and search reads.
  */
 import type { EntityManager } from '@mikro-orm/core';
-import { openToNull } from '../dates';
 import { badUserInput } from '../errors';
 import type { Tier, UnitKind } from '../org/kinds';
-import type { UnitView } from '../org/tree';
+import { toView, VIEW_COLUMNS, type UnitView } from '../org/tree';
 import { pgArray, queryRows } from '../sql';
 import type { KeyBound, KeysetSource } from './connection';
 
-const COLUMNS = `u.id, u.code, u.successor_id, v.name, v.kind, v.tier, v.parent_id,
-  v.valid_from::text as valid_from, v.valid_to::text as valid_to, s.path::text as path, s.depth`;
-
 /** Code-point order, whatever the database collation (src/order.ts). */
 const KEY = `u.code collate "C"`;
-
-function toView(r: Record<string, any>, day: string): UnitView {
-  return {
-    id: Number(r.id),
-    code: r.code,
-    successorId: r.successor_id === null ? null : Number(r.successor_id),
-    name: r.name,
-    kind: r.kind,
-    tier: r.tier,
-    parentId: r.parent_id === null ? null : Number(r.parent_id),
-    validFrom: openToNull(r.valid_from),
-    validTo: openToNull(r.valid_to),
-    path: String(r.path).split('.').map(Number),
-    depth: Number(r.depth),
-    asOf: day,
-  };
-}
-
-/**
- * Units by id, each on its default day (today if it exists today, else its last day before today, else its first:
- * the rule of `defaultDay` in src/org/tree.ts, in SQL), in one statement. A unit that is unknown (or that row-level
- * security hides) is missing from the map.
- */
-export async function unitsOnDefaultDay(em: EntityManager, ids: readonly number[], today: string): Promise<Map<number, UnitView>> {
-  if (ids.length === 0) return new Map();
-  const rows = await queryRows(
-    em,
-    `select ${COLUMNS}, d.day::text as day
-     from (select x.id, coalesce(
-         (select ?::date from unit_versions c where c.unit_id = x.id and c.valid_from <= ?::date and ?::date < c.valid_to),
-         (select max(c.valid_to) - 1 from unit_versions c where c.unit_id = x.id and c.valid_to <= ?::date),
-         (select min(c.valid_from) from unit_versions c where c.unit_id = x.id)) as day
-       from units x where x.id = any(?::int[])) d
-     join units u on u.id = d.id
-     join unit_versions v on v.unit_id = u.id and v.valid_from <= d.day and d.day < v.valid_to
-     join unit_segments s on s.unit_id = u.id and s.valid_from <= d.day and d.day < s.valid_to`,
-    [today, today, today, today, pgArray(ids)],
-  );
-  return new Map(rows.map((r) => [Number(r.id), toView(r, r.day)]));
-}
 
 /** A keyset source over `from … where …` (units u, versions v and segments s of `day`), ordered by code. */
 function source(em: EntityManager, day: string, fromWhere: string, params: unknown[]): KeysetSource<UnitView> {
@@ -63,7 +19,7 @@ function source(em: EntityManager, day: string, fromWhere: string, params: unkno
     async fetch(bounds: KeyBound[], limit: number, descending: boolean) {
       const rows = await queryRows(
         em,
-        `select ${COLUMNS} ${fromWhere} ${bounds.map(([op]) => `and ${KEY} ${op} ?`).join(' ')}
+        `select ${VIEW_COLUMNS} ${fromWhere} ${bounds.map(([op]) => `and ${KEY} ${op} ?`).join(' ')}
          order by ${KEY} ${descending ? 'desc' : 'asc'} limit ${Number(limit)}`,
         [...params, ...bounds.map(([, key]) => key)],
       );
