@@ -58,7 +58,7 @@ export async function createContext(orm: Orm, options: ContextOptions = {}): Pro
     today,
     caller,
     scopeUnitId: initial,
-    org: createOrgLoaders(em),
+    org: createOrgLoaders(em, today),
     rollup: createRollupLoaders(em, initial),
     finish: async () => {},
     // Sets the fields on `this`: Apollo hands resolvers and plugins a shallow copy of the context it was given.
@@ -68,7 +68,7 @@ export async function createContext(orm: Orm, options: ContextOptions = {}): Pro
         const scope = await resolveScope(em, caller);
         if (options.enforce?.rowSecurity !== false) this.finish = await beginScopedTransaction(em, scope!);
         this.scopeUnitId = options.enforce?.resolvers === false ? null : scope;
-        this.org = createOrgLoaders(em);
+        this.org = createOrgLoaders(em, today);
         this.rollup = createRollupLoaders(em, this.scopeUnitId);
       })());
     },

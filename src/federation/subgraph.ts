@@ -10,8 +10,7 @@ import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { createResolversMap } from 'type-graphql';
 import type { Context } from '../context';
 import { getSchema } from '../schema';
-import DataLoader from 'dataloader';
-import { unitsOnDefaultDay, type UnitView } from '../org/tree';
+import type { UnitView } from '../org/tree';
 import { isVisible } from '../auth/scope';
 import { unitIdOf } from '../relay/global-id';
 
@@ -25,39 +24,18 @@ export interface OrgUnitReference {
   code?: unknown;
 }
 
-/** A batch loader per request (keyed by its EntityManager fork): the references of one `_entities` call. */
-const referenceLoaders = new WeakMap<object, DataLoader<string, UnitView | null>>();
-
-function referenceLoader(ctx: Context): DataLoader<string, UnitView | null> {
-  let loader = referenceLoaders.get(ctx.em);
-  if (!loader) {
-    // Keys are "code:<code>" or "id:<db id>"; every unit is read on its default day, all in one statement.
-    loader = new DataLoader<string, UnitView | null>(async (keys) => {
-      const ids = keys.filter((k) => k.startsWith('id:')).map((k) => Number(k.slice(3)));
-      const codes = keys.filter((k) => k.startsWith('code:')).map((k) => k.slice(5));
-      const found = await unitsOnDefaultDay(ctx.em, ctx.today, { ids, codes });
-      const byKey = new Map<string, UnitView>(found.flatMap((u): [string, UnitView][] => [[`id:${u.id}`, u], [`code:${u.code}`, u]]));
-      return keys.map((k) => byKey.get(k) ?? null);
-    });
-    referenceLoaders.set(ctx.em, loader);
-  }
-  return loader;
-}
-
 /**
  * The unit a reference names, seen on its default day (as `unit(code:)` without `asOf`), or null when it is unknown
  * or outside the caller's scope (like `unit(code:)`, so codes cannot be probed). The references of one `_entities`
  * call, by code or by id, are read together in one statement.
  */
 export async function resolveOrgUnitReference(reference: OrgUnitReference, ctx: Context): Promise<UnitView | null> {
-  let key: string | null = null;
-  if (typeof reference.code === 'string') key = `code:${reference.code}`;
+  let view: UnitView | null = null;
+  if (typeof reference.code === 'string') view = await ctx.org.onDefaultDay({ code: reference.code });
   else if (typeof reference.id === 'string') {
     const id = unitIdOf(reference.id);
-    if (id !== null) key = `id:${id}`;
+    if (id !== null) view = await ctx.org.onDefaultDay({ id });
   }
-  if (key === null) return null;
-  const view = await referenceLoader(ctx).load(key);
   return isVisible(view, ctx.scopeUnitId) ? view : null;
 }
 

@@ -6,7 +6,7 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/core';
 import { sortByCode } from '../order';
-import { childrenOn, defaultDay, descendantCountsOn, unitsOn, versionsOf, type UnitView, type VersionRow } from './tree';
+import { childrenOn, defaultDay, descendantCountsOn, unitsOn, unitsOnDefaultDay, versionsOf, type UnitView, type VersionRow } from './tree';
 
 export interface OrgLoaders {
   /** A unit as it was on a day, or null when it did not exist that day. */
@@ -17,6 +17,11 @@ export interface OrgLoaders {
   versions: DataLoader<number, VersionRow[]>;
   /** A unit's id by code, or null. */
   idByCode: DataLoader<string, number | null>;
+  /**
+   * Units on their own default day (as `unit(code)` without `asOf`), by `{ id }` or `{ code }`: every key of a batch,
+   * whatever its day, in one statement (node(s) and Federation references). Null for an unknown unit.
+   */
+  onDefaultDay(key: { id: number } | { code: string }): Promise<UnitView | null>;
 }
 
 /** Groups "day|id" keys by day and answers each day's ids with one call. */
@@ -35,7 +40,8 @@ function byDay<T>(fetch: (day: string, ids: number[]) => Promise<Map<number, T>>
   });
 }
 
-export function createOrgLoaders(em: EntityManager): OrgLoaders {
+/** `today`: the request's date, which default days are taken from. */
+export function createOrgLoaders(em: EntityManager, today: string): OrgLoaders {
   const units = byDay<UnitView | null>(async (day, ids) => new Map((await unitsOn(em, day, ids)).map((u) => [u.id, u])), null);
   const children = byDay<UnitView[]>(async (day, ids) => {
     const byParent = new Map<number, UnitView[]>(ids.map((id) => [id, []]));
@@ -55,8 +61,17 @@ export function createOrgLoaders(em: EntityManager): OrgLoaders {
     for (const [id, list] of found.versions) versions.prime(id, list);
     return codes.map((code) => found.codes.get(code) ?? null);
   });
+  // Keys "id:<id>" or "code:<code>".
+  const onDefaultDay = new DataLoader<string, UnitView | null>(async (keys) => {
+    const ids = keys.filter((k) => k.startsWith('id:')).map((k) => Number(k.slice(3)));
+    const codes = keys.filter((k) => k.startsWith('code:')).map((k) => k.slice(5));
+    const found = new Map<string, UnitView>();
+    for (const u of await unitsOnDefaultDay(em, today, { ids, codes })) found.set(`id:${u.id}`, u).set(`code:${u.code}`, u);
+    return keys.map((k) => found.get(k) ?? null);
+  });
   return {
     unitOn: (id, day) => units.load(`${day}|${id}`),
+    onDefaultDay: (key) => onDefaultDay.load('id' in key ? `id:${key.id}` : `code:${key.code}`),
     childrenOn: (id, day) => children.load(`${day}|${id}`),
     descendantCountOn: (id, day) => counts.load(`${day}|${id}`),
     versions,

@@ -2,8 +2,6 @@
  * Relay conventions: `node(id)` / `nodes(ids)` over global ids, the OrgUnit `id` as a global id, and the cursor
  * connections `OrgUnit.descendants` and `units(search)`.
  */
-import DataLoader from 'dataloader';
-import type { EntityManager } from '@mikro-orm/core';
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../context';
 import { isVisible } from '../auth/scope';
@@ -16,34 +14,16 @@ import { MAX_PAGE_SIZE, OrgUnitConnection, PageArgs, connectionOf, pageWindow, t
 import { fromGlobalId, toGlobalId } from './global-id';
 import { Node } from './node';
 import { MAX_SEARCH_LENGTH, MAX_TERMS, descendantsSource, searchSource, searchTerms } from './units';
-import { unitsOnDefaultDay } from '../org/tree';
 
 /** At most this many ids in one `nodes` call. */
 export const MAX_NODE_IDS = MAX_PAGE_SIZE;
 
-/** One loader per request (its EntityManager): every node id of an operation, in one statement. */
-const loaders = new WeakMap<EntityManager, DataLoader<number, UnitView | null>>();
-
-function unitLoader(ctx: Context): DataLoader<number, UnitView | null> {
-  let loader = loaders.get(ctx.em);
-  if (!loader) {
-    loader = new DataLoader(async (ids) => {
-      const found = new Map((await unitsOnDefaultDay(ctx.em, ctx.today, { ids, codes: [] })).map((u) => [u.id, u]));
-      return ids.map((id) => found.get(id) ?? null);
-    });
-    loaders.set(ctx.em, loader);
-  }
-  return loader;
-}
-
 /** The objects of global ids as the caller may see them: null for unknown or out-of-scope ones, like `unit(code)`. */
 async function load(ctx: Context, globalIds: readonly string[]): Promise<(UnitView | null)[]> {
   const ids = globalIds.map((g) => fromGlobalId(g).id); // every type is OrgUnit for now
-  const units = await unitLoader(ctx).loadMany(ids);
-  return units.map((u) => {
-    if (u instanceof Error) throw u;
-    return isVisible(u, ctx.scopeUnitId) ? u : null;
-  });
+  // One statement for every id of the operation (the request's default-day loader).
+  const units = await Promise.all(ids.map((id) => ctx.org.onDefaultDay({ id })));
+  return units.map((u) => (isVisible(u, ctx.scopeUnitId) ? u : null));
 }
 
 @ArgsType()
