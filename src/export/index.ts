@@ -10,7 +10,6 @@ import { requireRole, Role, type Caller } from '../auth/caller';
 import { isVisible } from '../auth/scope';
 import { periodBounds } from '../dates';
 import { defaultDay, type UnitView } from '../org/tree';
-import { unitOnDefaultDay } from '../org/org.loaders';
 import { runAggregate } from '../rollup/aggregate';
 import { validatePeriod } from '../rollup/period';
 import type { RollupRequest } from '../rollup/rollup.loaders';
@@ -71,11 +70,7 @@ export async function exportTable(ctx: Context, request: ExportRequest): Promise
     return { table: childrenTable(input, request.lang), root: input.root };
   }
   const result = await runAggregate(ctx, request.args);
-  // runAggregate found the root visible: the same lookup, from the request's loaders' cache.
-  const id = await ctx.org.idByCode.load(request.args.root);
-  const root = id === null ? null : await unitOnDefaultDay(ctx.org, id, ctx.today);
-  if (!isVisible(root, ctx.scopeUnitId)) throw notFound(request.args.root);
-  return { table: aggregateTable(request.args, result, root, request.lang), root };
+  return { table: aggregateTable(request.args, result, result.root, request.lang), root: result.root };
 }
 
 /** "Đảng viên bị thi hành kỷ luật - Đảng bộ tỉnh Quảng Ninh - năm 2023.xlsx": what, whose, when. */

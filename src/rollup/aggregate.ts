@@ -61,6 +61,8 @@ export interface AggregateRowValue {
 export interface AggregateResultValue {
   total: number;
   rows: AggregateRowValue[];
+  /** The root, as found and checked visible (not a GraphQL field: for the exports' titles and file names). */
+  root: UnitView;
 }
 
 /** The three kinds of facts. */
@@ -471,6 +473,6 @@ export async function runAggregate(ctx: Context, args: AggregateArgs): Promise<A
     const value = a.groupBy.length === 0 ? total : (sums.get(JSON.stringify(combo.map((v) => (v.raw === null ? null : String(v.raw))))) ?? 0);
     return { key, value, shareOfTotal: share(value, total), numerator: value, denominator: total };
   });
-  return { total, rows };
+  return { total, rows, root: a.root };
 }
 
