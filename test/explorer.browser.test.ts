@@ -12,18 +12,15 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { describeInBrowser, launchChromium } from './browser';
 import { createLogger } from '../src/logger';
 import { startServer, type RunningServer } from '../src/server';
 import { createVerifier, signToken, type AuthConfig } from '../src/auth/tokens';
 import { Role } from '../src/auth/caller';
 import { createTestDb, seedReference, type TestDb } from './harness';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const available = fs.existsSync(CHROMIUM);
-if (!available && process.env.KIEMTRA_REQUIRE_BROWSER) throw new Error(`Chromium is required but missing at ${CHROMIUM}`);
-if (!available) console.warn(`Explorer browser test skipped: no Chromium at ${CHROMIUM} (apt-get install chromium)`);
-const maybe = available ? describe : describe.skip;
+const maybe = describeInBrowser('Explorer');
 
 const DOCS = path.join(__dirname, '..', 'docs');
 const AS_OF = '2023-12-31';
@@ -113,10 +110,7 @@ maybe('explorer page in headless Chromium', () => {
     await seedReference(db.orm);
     server = await startServer(db.orm, createLogger('silent'), '127.0.0.1', 0, { rateLimitPerMinute: 0 });
     base = server.url.replace(/\/graphql$/, '');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

@@ -4,21 +4,17 @@
  * Vietnamese names intact; the persisted queries of queries/ open as the next tabs and run with their defaults. .ci/run installs Chromium and sets KIEMTRA_REQUIRE_BROWSER=1, so CI never skips this;
  * on a machine without Chromium the test says so and is skipped.
  */
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { describeInBrowser, launchChromium } from './browser';
 import { parse, type OperationDefinitionNode } from 'graphql';
 import { persistedQueries } from '../src/graphiql';
 import { createLogger } from '../src/logger';
 import { startServer, type RunningServer } from '../src/server';
 import { createTestDb, seedReference, type TestDb } from './harness';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const available = fs.existsSync(CHROMIUM);
-if (!available && process.env.KIEMTRA_REQUIRE_BROWSER) throw new Error(`Chromium is required but missing at ${CHROMIUM}`);
-if (!available) console.warn(`GraphiQL browser test skipped: no Chromium at ${CHROMIUM} (apt-get install chromium)`);
-const maybe = available ? describe : describe.skip;
+const maybe = describeInBrowser('GraphiQL');
 
 maybe('GraphiQL in headless Chromium', () => {
   let db: TestDb;
@@ -29,10 +25,7 @@ maybe('GraphiQL in headless Chromium', () => {
     db = await createTestDb();
     await seedReference(db.orm);
     server = await startServer(db.orm, createLogger('silent'), '127.0.0.1', 0);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
