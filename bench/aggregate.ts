@@ -104,29 +104,27 @@ async function measure(orm: Orm, root: string, year: number): Promise<Measured[]
   return out;
 }
 
-async function onPostgres(dir: string, root: string, year: number): Promise<Measured[]> {
-  const db = await freshPostgresDatabase(PG, 'kiemtra_bench_aggregate');
-  const orm = await openDatabase({ databaseUrl: db.url, dataDir: '' });
+/** Migrates `orm`, imports `dir` and measures; the database is closed afterwards. */
+async function loadAndMeasure(orm: Orm, dir: string, root: string, year: number): Promise<Measured[]> {
   try {
     await migrate(orm);
     await importDataset(orm, dir);
     return await measure(orm, root, year);
   } finally {
     await orm.close(true);
+  }
+}
+
+async function onPostgres(dir: string, root: string, year: number): Promise<Measured[]> {
+  const db = await freshPostgresDatabase(PG, 'kiemtra_bench_aggregate');
+  try {
+    return await loadAndMeasure(await openDatabase({ databaseUrl: db.url, dataDir: '' }), dir, root, year);
+  } finally {
     await db.drop();
   }
 }
 
-async function onPglite(dir: string, root: string, year: number): Promise<Measured[]> {
-  const orm = await openDatabase({ dataDir: 'memory://' });
-  try {
-    await migrate(orm);
-    await importDataset(orm, dir);
-    return await measure(orm, root, year);
-  } finally {
-    await orm.close(true);
-  }
-}
+const onPglite = async (dir: string, root: string, year: number) => loadAndMeasure(await openDatabase({ dataDir: 'memory://' }), dir, root, year);
 
 function print(title: string, results: Measured[]) {
   const ms = (t: Timing) => `${t.median.toFixed(1)} ms (${t.statements} st.)`;
