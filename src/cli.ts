@@ -130,7 +130,9 @@ async function serve(orm: Orm): Promise<void> {
     rateLimitPerMinute: config.rateLimitPerMinute,
   });
   logger.info({ database: describeDatabase() }, `kiemtra serving GraphQL and GraphiQL at ${server.url}`);
-  process.stdout.write(`kiemtra: GraphQL API and GraphiQL at ${server.url}, the explorer at ${server.url.replace(/\/graphql$/, '/explorer')}\n`);
+  // The first line is read by scripts (bench/scale.ts): its URL ends the line.
+  process.stdout.write(`kiemtra: GraphQL API and GraphiQL at ${server.url}\n`);
+  process.stdout.write(`kiemtra: explorer at ${server.url.replace(/\/graphql$/, '/explorer')}\n`);
   await new Promise<void>((resolve) => {
     const shutdown = () => resolve();
     process.once('SIGINT', shutdown);
