@@ -7,6 +7,7 @@ import { Migration20261126160000RollupTotals } from './Migration20261126160000Ro
 import { Migration20261126170000BulkLoad } from './Migration20261126170000BulkLoad';
 import { Migration20261126180000YearTotals } from './Migration20261126180000YearTotals';
 import { Migration20261126190000UnitSearch } from './Migration20261126190000UnitSearch';
+import { Migration20261127000000DataVersion } from './Migration20261127000000DataVersion';
 
 export const MIGRATIONS = [
   { name: 'Migration20261126000000Initial', class: Migration20261126000000Initial },
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261126170000BulkLoad', class: Migration20261126170000BulkLoad },
   { name: 'Migration20261126180000YearTotals', class: Migration20261126180000YearTotals },
   { name: 'Migration20261126190000UnitSearch', class: Migration20261126190000UnitSearch },
+  { name: 'Migration20261127000000DataVersion', class: Migration20261127000000DataVersion },
 ];

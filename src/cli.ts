@@ -128,6 +128,7 @@ async function serve(orm: Orm): Promise<void> {
     verifier,
     nodeEnv: config.nodeEnv,
     rateLimitPerMinute: config.rateLimitPerMinute,
+    responseCacheMb: config.responseCacheMb,
   });
   logger.info({ database: describeDatabase() }, `kiemtra serving GraphQL and GraphiQL at ${server.url}`);
   // The first line is read by scripts (bench/scale.ts): its URL ends the line.

@@ -30,7 +30,12 @@ export interface Config {
   statementTimeoutMs: number;
   /** Requests per minute per caller on /graphql (0 = unlimited). */
   rateLimitPerMinute: number;
+  /** Memory for the response cache, in MB of JSON text (KIEMTRA_RESPONSE_CACHE_MB; 0 = no cache). */
+  responseCacheMb: number;
 }
+
+/** The response cache's default size: a national province page with every figure is ~4.6 MB of JSON. */
+export const DEFAULT_RESPONSE_CACHE_MB = 128;
 
 function parseWhole(name: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined || raw === '') return fallback;
@@ -108,5 +113,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     statementTimeoutMs: parseWhole('KIEMTRA_STATEMENT_TIMEOUT_MS', env.KIEMTRA_STATEMENT_TIMEOUT_MS, DEFAULT_STATEMENT_TIMEOUT_MS),
     rateLimitPerMinute: parseWhole('KIEMTRA_RATE_LIMIT_PER_MINUTE', env.KIEMTRA_RATE_LIMIT_PER_MINUTE, DEFAULT_RATE_LIMIT_PER_MINUTE),
+    responseCacheMb: parseWhole('KIEMTRA_RESPONSE_CACHE_MB', env.KIEMTRA_RESPONSE_CACHE_MB, DEFAULT_RESPONSE_CACHE_MB),
   };
 }

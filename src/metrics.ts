@@ -5,8 +5,8 @@
  * Labels never hold data: operation names are the client's own names (capped, see operationLabel), routes come from
  * a fixed list, and nothing carries a unit code, a subject, a variable or a token claim.
  *
- * No cache metric: there is no cache across requests. The DataLoaders live for one request (they only batch and
- * de-duplicate within it), so a "hit rate" would describe query shapes, not load saved.
+ * The response cache (src/cache/response-cache.ts) reports hits, misses and bypasses, and its size. The DataLoaders
+ * live for one request (they only batch and de-duplicate within it) and are not reported.
  */
 import type { RequestHandler } from 'express';
 import type { ApolloServerPlugin } from '@apollo/server';
@@ -57,6 +57,40 @@ const httpDuration = new Histogram({
   buckets: LATENCY_BUCKETS,
   registers: [registry],
 });
+
+export const responseCacheEvents = new Counter({
+  name: 'kiemtra_response_cache_requests_total',
+  help: 'GraphQL operations by what the response cache did: hit (answered from it), miss (executed, then kept), bypass (not cacheable: not a query, reads the audit log, or the data version could not be read).',
+  labelNames: ['outcome'] as const,
+  registers: [registry],
+});
+
+/** The response caches of the running servers (their stats). */
+const responseCaches = new Set<() => { entries: number; bytes: number }>();
+
+new Gauge({
+  name: 'kiemtra_response_cache_bytes',
+  help: 'Size of the answers kept by the response cache (bytes of JSON text), over every server of the process.',
+  registers: [registry],
+  collect() {
+    this.set([...responseCaches].reduce((sum, stats) => sum + stats().bytes, 0));
+  },
+});
+
+new Gauge({
+  name: 'kiemtra_response_cache_entries',
+  help: 'Answers kept by the response cache, over every server of the process.',
+  registers: [registry],
+  collect() {
+    this.set([...responseCaches].reduce((sum, stats) => sum + stats().entries, 0));
+  },
+});
+
+/** Reports a response cache's size until the returned function is called (a server calls it when it closes). */
+export function watchResponseCache(stats: () => { entries: number; bytes: number }): () => void {
+  responseCaches.add(stats);
+  return () => responseCaches.delete(stats);
+}
 
 /** The databases whose pools are reported: added by each running server, removed when it closes. */
 const watched = new Set<Orm>();

@@ -23,7 +23,9 @@ import { exportHandler } from './export/http';
 import { explorerRouter } from './explorer';
 import { getSubgraphSchema } from './federation/subgraph';
 import compression from 'compression';
-import { httpMetrics, metricsHandler, watchDatabase } from './metrics';
+import { httpMetrics, metricsHandler, watchDatabase, watchResponseCache } from './metrics';
+import { createResponseCache } from './cache/response-cache';
+import { DEFAULT_RESPONSE_CACHE_MB } from './config';
 
 export interface RunningServer {
   url: string;
@@ -39,6 +41,8 @@ export interface ServerOptions {
   nodeEnv?: string;
   /** Requests per minute per caller on /graphql (config.rateLimitPerMinute; 0 = unlimited). */
   rateLimitPerMinute?: number;
+  /** Response cache size for /graphql in MB (config.responseCacheMb; 0 = none; default DEFAULT_RESPONSE_CACHE_MB). */
+  responseCacheMb?: number;
 }
 
 /** The caller of a GraphQL request: from its bearer token, or OPEN_CALLER without a verifier; 401 otherwise. */
@@ -66,10 +70,13 @@ export async function createApp(orm: Orm, logger: Logger, options: ServerOptions
   // gzip/deflate/br when the client accepts it (responses over 1 kB): a large rollup's JSON shrinks ~10×.
   app.use(compression());
   // Token, depth, alias, directive, cost and fan-out limits (src/security/limits.ts): refused with 400 before any SQL.
+  // Whole answers of /graphql by data version (src/cache/response-cache.ts); the subgraph's are not kept.
+  const responseCache = createResponseCache({ maxBytes: (options.responseCacheMb ?? DEFAULT_RESPONSE_CACHE_MB) * 1024 * 1024 });
+  httpServer.once('close', watchResponseCache(responseCache.stats));
   const apollo = await createApolloServer({
     logger,
     production: options.nodeEnv === 'production',
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled()],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), responseCache.plugin],
   });
   await apollo.start();
   // The same schema as a Federation 2 subgraph, with the same limits and errors (the HTTP server is drained by `apollo`).
@@ -129,7 +136,7 @@ export async function createApp(orm: Orm, logger: Logger, options: ServerOptions
     if (status >= 500) logger.error({ err: { type: err.name } }, 'HTTP request failed');
     res.status(status).json({ errors: [{ message, extensions: { code: status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR' } }] });
   });
-  return { app, httpServer, apollo, subgraph };
+  return { app, httpServer, apollo, subgraph, responseCache };
 }
 
 export async function startServer(orm: Orm, logger: Logger, host: string, port: number, options: ServerOptions = {}): Promise<RunningServer> {
