@@ -17,7 +17,8 @@
  *    context per request), each against the raw fact scan: the engine's campaignStats, disciplineStats and
  *    documentStats called directly with `source: 'scan'` on the same roots and year, the three statements at once
  *    (as the loaders send them). Medians after warm-ups; a case whose runs would overrun --budget seconds gets fewer
- *    runs (at least 5). Also the engine's default path (`source: 'auto'`) alone, to tell SQL from GraphQL time.
+ *    runs (at least 5). Also the engine's default path (`source: 'auto'`) alone, to tell SQL from GraphQL time, and
+ *    the same request through a server with the response cache, warm (the data version read and the kept answer).
  *    a. root rollup for the last year, every figure of `rollup`;
  *    b. the rollups of the root's children (the provinces), every figure;
  *    c. the rollups of the province with the most units: its children and their children (the grassroots units;
@@ -25,7 +26,8 @@
  *    The first run of each query is checked against the scan: every figure must agree.
  * 4. Load: the real server (`node bin/kiemtra.js serve`) as a child process on loopback (open, rate limit off),
  *    autocannon for --duration seconds on query b with --connections connections: requests/s, p50, p99, non-2xx,
- *    and the server's peak resident memory (VmHWM) read before it is stopped.
+ *    and the server's peak resident memory (VmHWM) read before it is stopped. Twice: with the response cache off
+ *    (every request executed), then on (the default).
  * 5. A table (ratios first) and --out (default bench/results.json). Targets (set for the national scale, printed
  *    at every scale) are marked PASS/FAIL; a FAIL does not change the exit code. Exit 1 on errors, and when GraphQL
  *    and the scan disagree on a figure (after writing the results).
@@ -40,6 +42,8 @@ import { performance } from 'node:perf_hooks';
 import { isDeepStrictEqual } from 'node:util';
 import type { ApolloServer } from '@apollo/server';
 import { createApolloServer } from '../src/apollo';
+import { createResponseCache } from '../src/cache/response-cache';
+import { DEFAULT_RESPONSE_CACHE_MB } from '../src/config';
 import { migrate, openDatabase, statementCounter, type Orm } from '../src/db';
 import type { Context } from '../src/context';
 import { createLogger } from '../src/logger';
@@ -303,6 +307,8 @@ interface QueryCase {
   /** Units rolled up by the query (= roots of the scan). */
   units: number;
   graphql: Measured;
+  /** The same request through a server with the response cache, warm (every run after the first is a hit). */
+  cached: Measured;
   scan: Measured;
   auto: Measured;
   /** scan median / GraphQL median. */
@@ -328,6 +334,8 @@ type Autocannon = (opts: Record<string, unknown>, cb: (err: Error | null, result
 
 interface LoadResult {
   query: string;
+  /** KIEMTRA_RESPONSE_CACHE_MB of the server (0: every request executed). */
+  cacheMb: number;
   duration: number;
   connections: number;
   requests: number;
@@ -348,8 +356,8 @@ interface LoadResult {
 }
 
 /** The real server as a child process on loopback; resolves with its URL once it answers /ready. */
-async function startChildServer(databaseUrl: string): Promise<{ child: ChildProcess; url: string; stop: () => Promise<void> }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1', KIEMTRA_RATE_LIMIT_PER_MINUTE: '0', LOG_LEVEL: 'error' };
+async function startChildServer(databaseUrl: string, cacheMb: number): Promise<{ child: ChildProcess; url: string; stop: () => Promise<void> }> {
+  const env: NodeJS.ProcessEnv = { ...process.env, KIEMTRA_RESPONSE_CACHE_MB: String(cacheMb), DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1', KIEMTRA_RATE_LIMIT_PER_MINUTE: '0', LOG_LEVEL: 'error' };
   // Open on loopback: no token key, no replicas.
   for (const name of Object.keys(env)) if (name.startsWith('KIEMTRA_AUTH_') || name === 'DATABASE_REPLICA_URLS') delete env[name];
   const child = spawn(process.execPath, [path.join(projectRoot(), 'bin', 'kiemtra.js'), 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -404,9 +412,9 @@ function peakRss(pid: number): number | null {
   }
 }
 
-async function loadTest(o: Options, databaseUrl: string, query: string): Promise<LoadResult> {
+async function loadTest(o: Options, databaseUrl: string, query: string, cacheMb: number): Promise<LoadResult> {
   const started = performance.now();
-  const server = await startChildServer(databaseUrl);
+  const server = await startChildServer(databaseUrl, cacheMb);
   cleanups.push(server.stop); // on Ctrl-C
   try {
     const serverStartSeconds = (performance.now() - started) / 1000;
@@ -420,7 +428,7 @@ async function loadTest(o: Options, databaseUrl: string, query: string): Promise
     // autocannon ships no types and is a devDependency: loaded only here.
     const autocannon = require('autocannon') as Autocannon;
     let graphqlErrors = 0;
-    log(`load: ${o.duration} s, ${o.connections} connections on ${server.url} (server pid ${server.child.pid})…`);
+    log(`load: ${o.duration} s, ${o.connections} connections on ${server.url} (server pid ${server.child.pid}, response cache ${cacheMb} MB)…`);
     const r = await new Promise<AutocannonResult>((resolve, reject) =>
       autocannon(
         {
@@ -445,6 +453,7 @@ async function loadTest(o: Options, databaseUrl: string, query: string): Promise
     const serverPeakRss = peakRss(server.child.pid!);
     return {
       query,
+      cacheMb,
       duration: r.duration,
       connections: o.connections,
       requests: r.requests.total,
@@ -535,6 +544,10 @@ async function main() {
   const apollo = await createApolloServer({ logger: createLogger('silent') });
   await apollo.start();
   cleanups.push(() => apollo.stop());
+  // The same server with the response cache (src/cache/response-cache.ts), as `serve` runs it.
+  const cachedApollo = await createApolloServer({ logger: createLogger('silent'), plugins: [createResponseCache({ maxBytes: DEFAULT_RESPONSE_CACHE_MB * 2 ** 20 }).plugin] });
+  await cachedApollo.start();
+  cleanups.push(() => cachedApollo.stop());
 
   // The root: the root of `day`'s tree with the most units; the province: its child with the most units.
   const tree = (
@@ -590,15 +603,22 @@ async function main() {
     }
     if (mismatches.length > 0) log(`  MISMATCH (GraphQL against the scan or the generator): ${mismatches.slice(0, 10).join(', ')}${mismatches.length > 10 ? ', …' : ''}`);
     const graphql = await measure(o, 'GraphQL', () => runQuery(orm, apollo, spec.query));
+    // The response cache, warm: the first run fills it; the answer must be the executed one.
+    const cachedFirst = await runQuery(orm, cachedApollo, spec.query);
+    if (!isDeepStrictEqual(cachedFirst.data, first.data)) mismatches.push('the cached answer differs from the executed one');
+    const cached = await measure(o, 'GraphQL, response cache', () => runQuery(orm, cachedApollo, spec.query));
     const scan = await measure(o, 'scan', () => engineOnce(orm, ids, year, categories, 'scan'));
     const auto = await measure(o, 'engine auto', () => engineOnce(orm, ids, year, categories, 'auto'));
-    cases.push({ ...spec, units: codes.length, graphql, scan, auto, ratio: scan.median / graphql.median, mismatches });
+    cases.push({ ...spec, units: codes.length, graphql, cached, scan, auto, ratio: scan.median / graphql.median, mismatches });
   }
+  await cachedApollo.stop();
   await apollo.stop();
   cleanups.pop();
+  cleanups.pop();
 
-  // 4. Load on the real server: query b.
-  const load = await loadTest(o, db.url, specs[1].query);
+  // 4. Load on the real server: query b, every request executed, then with the response cache (the server's default).
+  const load = await loadTest(o, db.url, specs[1].query, 0);
+  const loadCached = await loadTest(o, db.url, specs[1].query, DEFAULT_RESPONSE_CACHE_MB);
   await orm.close(true);
   cleanups.pop();
   await runCleanups(); // drops the database
@@ -608,6 +628,7 @@ async function main() {
     ...cases.flatMap((c) => [
       { name: `${c.key}: GraphQL median`, value: c.graphql.median, unit: 'ms', target: `≤ ${c.targetMs}`, pass: c.graphql.median <= c.targetMs },
       { name: `${c.key}: scan / GraphQL`, value: c.ratio, unit: '×', target: `≥ ${TARGETS.ratio}`, pass: c.ratio >= TARGETS.ratio },
+      { name: `${c.key}: GraphQL median, response cache warm`, value: c.cached.median, unit: 'ms', target: `≤ ${c.targetMs}`, pass: c.cached.median <= c.targetMs },
     ]),
     { name: 'import rows/s', value: importRowsPerSecond, unit: 'rows/s', target: `≥ ${TARGETS.importRowsPerSecond}`, pass: importRowsPerSecond >= TARGETS.importRowsPerSecond },
   ];
@@ -633,12 +654,13 @@ async function main() {
     import: { seconds: importSeconds, rows: importRows, rowsPerSecond: importRowsPerSecond, files },
     queries: Object.fromEntries(cases.map((c) => [c.key, c])),
     load,
+    loadCached,
     targets,
     totalSeconds,
   };
   fs.mkdirSync(path.dirname(o.out), { recursive: true });
   fs.writeFileSync(o.out, JSON.stringify(results, null, 2) + '\n');
-  print(o, results, cases, load, targets, dataset);
+  print(o, results, cases, [load, loadCached], targets, dataset);
   const shownOut = path.relative(process.cwd(), o.out);
   console.log(`\nwritten ${shownOut.startsWith('..') ? o.out : shownOut}`);
   const mismatched = cases.filter((c) => c.mismatches.length > 0);
@@ -655,7 +677,7 @@ function print(
   o: Options,
   results: { machine: { cores: number; cpu: string; ramBytes: number; node: string; postgres: string; loadAverage: number[] }; dataset: { units: number }; tree: { root: string; province: string; provinceUnits: number }; import: { seconds: number; rows: number; rowsPerSecond: number; files: Record<string, { rows: number; created: number }> }; totalSeconds: number },
   cases: QueryCase[],
-  load: LoadResult,
+  loads: LoadResult[],
   targets: { pass: boolean }[],
   dataset: Dataset,
 ) {
@@ -680,7 +702,7 @@ function print(
       `rollups of ${o.toYear}; in-process GraphQL vs the raw fact scan (3 statements at once); medians after warm-ups\n`,
   );
   table(
-    ['query', 'scan/GraphQL', '≥ 10×', 'GraphQL', 'target', '', 'SQL/request', 'scan', 'engine auto', 'units', 'runs'],
+    ['query', 'scan/GraphQL', '≥ 10×', 'GraphQL', 'target', '', 'cached', '', 'SQL/request', 'scan', 'engine auto', 'units', 'runs'],
     cases.map((c) => [
       c.label,
       `${c.ratio.toFixed(1)}×`,
@@ -688,6 +710,8 @@ function print(
       ms(c.graphql.median),
       `≤ ${c.targetMs} ms`,
       verdict(c.graphql.median <= c.targetMs),
+      ms(c.cached.median),
+      verdict(c.cached.median <= c.targetMs),
       String(c.graphql.statements),
       ms(c.scan.median),
       ms(c.auto.median),
@@ -705,12 +729,15 @@ function print(
         .map(([file, c]) => `${file} ${int(c.rows)}`)
         .join(', '),
   );
-  console.log(
-    `\nload on the real server (child process, loopback, ${load.connections} connections, ${load.duration.toFixed(0)} s, query: children of ${results.tree.root}): ` +
-      `${load.rps.toFixed(1)} req/s, p50 ${load.p50} ms, p99 ${load.p99} ms, max ${load.max} ms, non-2xx ${load.non2xx}` +
-      `${load.errors + load.timeouts > 0 ? `, ${load.errors} errors, ${load.timeouts} timeouts` : ''}${load.graphqlErrors > 0 ? `, ${load.graphqlErrors} GraphQL errors` : ''}; ` +
-      `server peak RSS (VmHWM) ${load.serverPeakRss === null ? 'n/a' : `${(load.serverPeakRss / 2 ** 20).toFixed(0)} MB`}`,
-  );
+  console.log(`\nload on the real server (child process, loopback, ${loads[0].connections} connections, ${loads[0].duration.toFixed(0)} s each, query: children of ${results.tree.root}):`);
+  for (const load of loads) {
+    console.log(
+      `  ${load.cacheMb === 0 ? 'response cache off' : `response cache ${load.cacheMb} MB`}: ` +
+        `${load.rps.toFixed(1)} req/s, p50 ${load.p50} ms, p99 ${load.p99} ms, max ${load.max} ms, non-2xx ${load.non2xx}` +
+        `${load.errors + load.timeouts > 0 ? `, ${load.errors} errors, ${load.timeouts} timeouts` : ''}${load.graphqlErrors > 0 ? `, ${load.graphqlErrors} GraphQL errors` : ''}; ` +
+        `server peak RSS (VmHWM) ${load.serverPeakRss === null ? 'n/a' : `${(load.serverPeakRss / 2 ** 20).toFixed(0)} MB`}`,
+    );
+  }
   const failed = targets.filter((t) => !t.pass).length;
   console.log(
     `\ntargets (set for the national scale): ${targets.length - failed} PASS, ${failed} FAIL; ` +
