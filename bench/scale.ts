@@ -538,7 +538,7 @@ async function main() {
   const files = Object.fromEntries(Object.entries(report.files).map(([file, c]) => [file, c!]));
   const importRows = Object.values(files).reduce((s, c) => s + c.rows, 0);
   const importRowsPerSecond = importRows / importSeconds;
-  log(`import: ${importRows.toLocaleString('en')} rows in ${importSeconds.toFixed(1)} s`);
+  log(`import: ${importRows.toLocaleString('en')} rows in ${importSeconds.toFixed(1)} s (${report.phases.map((p) => `${p.phase} ${(p.ms / 1000).toFixed(1)} s`).join('; ')})`);
 
   // 3. Queries.
   const apollo = await createApolloServer({ logger: createLogger('silent') });
@@ -651,7 +651,7 @@ async function main() {
     options: { runs: o.runs, warmups: o.warmups, budgetSeconds: o.budget, duration: o.duration, connections: o.connections },
     dataset: { source: dataset.source, dir: dataset.dir, generateSeconds: dataset.generateSeconds, summary: dataset.summary, units: unitCount },
     tree: { day, root: root.code, rootUnits: root.descendantCount + 1, children: root.children.length, province: province.code, provinceUnits: province.descendantCount + 1 },
-    import: { seconds: importSeconds, rows: importRows, rowsPerSecond: importRowsPerSecond, files },
+    import: { seconds: importSeconds, rows: importRows, rowsPerSecond: importRowsPerSecond, files, phases: report.phases },
     queries: Object.fromEntries(cases.map((c) => [c.key, c])),
     load,
     loadCached,
