@@ -28,7 +28,7 @@ import { responseCacheEvents } from '../metrics';
 const UNCACHED_FIELDS = new Set(['auditLog']);
 
 export interface ResponseCacheOptions {
-  /** Total size of the kept answers, in bytes of JSON text (KIEMTRA_RESPONSE_CACHE_MB). 0: no cache. */
+  /** Total size of the kept answers, in characters of JSON text (V8 keeps 1–2 bytes each; KIEMTRA_RESPONSE_CACHE_MB). 0: no cache. */
   maxBytes: number;
 }
 
