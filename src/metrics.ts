@@ -60,7 +60,7 @@ const httpDuration = new Histogram({
 
 export const responseCacheEvents = new Counter({
   name: 'kiemtra_response_cache_requests_total',
-  help: 'GraphQL operations by what the response cache did: hit (answered from it), miss (executed, then kept), bypass (not cacheable: not a query, reads the audit log, or the data version could not be read).',
+  help: 'GraphQL operations by what the response cache did: hit (answered from it), shared (answered by an identical request that was executing), miss (executed, then kept), bypass (not cacheable: not a query, reads the audit log, or the data version could not be read).',
   labelNames: ['outcome'] as const,
   registers: [registry],
 });

@@ -123,6 +123,28 @@ test('every committed write is seen by the next request; a rolled-back one is no
   expect(total((await post(open, ROLLUP)).body)).toBe(7);
 });
 
+/** The response cache's outcome counts, from the process's /metrics. */
+async function outcomes(server: RunningServer): Promise<Record<string, number>> {
+  const text = await (await fetch(server.url.replace(/\/graphql$/, '/metrics'))).text();
+  return Object.fromEntries([...text.matchAll(/^kiemtra_response_cache_requests_total\{outcome="(\w+)"\} (\d+)$/gm)].map((m) => [m[1], Number(m[2])]));
+}
+
+test('identical requests arriving together after a write are executed once', async () => {
+  // What one execution costs, on a fresh version.
+  await db.orm.em.fork().getConnection().execute(`update documents set quantity = quantity where external_id = 'd2'`);
+  const single = await post(open, ROLLUP);
+  await db.orm.em.fork().getConnection().execute(`update documents set quantity = quantity where external_id = 'd2'`);
+  const before = await outcomes(open);
+  const start = statementCounter.count;
+  const answers = await Promise.all(Array.from({ length: 5 }, () => post(open, ROLLUP)));
+  const statements = statementCounter.count - start;
+  const after = await outcomes(open);
+  for (const a of answers) expect(a.body).toEqual(single.body);
+  expect((after.shared ?? 0) - (before.shared ?? 0)).toBeGreaterThanOrEqual(3);
+  // Five executions would cost 5 × single.statements; one, plus a version read for each of the other four.
+  expect(statements).toBeLessThan(2 * single.statements + 4);
+});
+
 test('callers never share an answer: each scope sees its own units, a role never gets an answer kept for another', async () => {
   const token = (unit: string, roles: Role[], subject = 'cán bộ') => signToken(AUTH, { subject, unit, roles, expiresIn: '5m' });
   const search = '{ units(search: "huyen", first: 10) { totalCount nodes { code } } }';

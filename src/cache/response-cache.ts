@@ -15,6 +15,10 @@
  *
  * Answers are kept as their JSON text (the memory bound is then exact) and parsed again when served. The cache is
  * per process: servers behind a load balancer each keep their own, all keyed by the same database version.
+ *
+ * Identical requests that miss at the same time (a page many people open right after an import) are executed once:
+ * the first executes, the others wait for its answer (at most WAIT_MS, then they execute too) and share it if it has
+ * no errors.
  */
 import { createHash } from 'node:crypto';
 import { HeaderMap, type ApolloServerPlugin, type GraphQLRequestContextResponseForOperation } from '@apollo/server';
@@ -23,6 +27,9 @@ import { LRUCache } from 'lru-cache';
 import type { Context } from '../context';
 import { queryRows } from '../sql';
 import { responseCacheEvents } from '../metrics';
+
+/** How long a request waits for an identical one already executing before it executes itself. */
+export const WAIT_MS = 30_000;
 
 /** Root fields whose answers are never kept (see above). */
 const UNCACHED_FIELDS = new Set(['auditLog']);
@@ -76,10 +83,29 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
   // One answer may take at most a quarter of the cache: a huge one-off report does not evict everything else.
   const entries = maxBytes > 0 ? new LRUCache<string, string>({ maxSize: maxBytes, maxEntrySize: Math.max(1, Math.floor(maxBytes / 4)), sizeCalculation: (json) => json.length || 1 }) : null;
 
+  // Keys being executed now → the JSON of their answer (null: it had errors, nothing to share).
+  const running = new Map<string, Promise<string | null>>();
+
+  /** Registers `key` as executing; the returned function gives its answer to the waiters (null: none). */
+  function startRunning(key: string): (json: string | null) => void {
+    let give!: (json: string | null) => void;
+    const answer = new Promise<string | null>((resolve) => (give = resolve));
+    running.set(key, answer);
+    // A request that never answers (a lost connection) does not hold the others for longer than WAIT_MS.
+    const timer = setTimeout(() => end(null), WAIT_MS).unref();
+    const end = (json: string | null) => {
+      clearTimeout(timer);
+      if (running.get(key) === answer) running.delete(key);
+      give(json);
+    };
+    return end;
+  }
+
   const plugin: ApolloServerPlugin<Context> = {
     async requestDidStart() {
       if (!entries) return;
       let key: string | null = null;
+      let finish: ((json: string | null) => void) | null = null;
       return {
         async responseForOperation(rc) {
           if (rc.operation.operation !== 'query' || readsUncachedField(rc.document)) {
@@ -95,22 +121,39 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
             return null;
           }
           key = cacheKey(rc, version);
-          const json = entries.get(key);
-          if (json === undefined) {
+          let json = entries.get(key) ?? null;
+          let outcome: 'hit' | 'shared' | 'miss' = 'hit';
+          if (json === null) {
+            const executing = running.get(key);
+            if (executing) {
+              json = await executing;
+              outcome = 'shared';
+            }
+          }
+          if (json === null) {
             responseCacheEvents.inc({ outcome: 'miss' });
+            if (!running.has(key)) finish = startRunning(key);
             return null;
           }
-          responseCacheEvents.inc({ outcome: 'hit' });
+          responseCacheEvents.inc({ outcome });
           key = null;
           return { http: { status: undefined, headers: new HeaderMap() }, body: { kind: 'single', singleResult: JSON.parse(json) } };
         },
         async willSendResponse(rc) {
-          if (key === null || rc.response.body.kind !== 'single') return;
-          const result = rc.response.body.singleResult;
-          if (result.errors !== undefined || result.data == null) return;
+          if (key === null) return;
           const stored = key;
+          const done = finish;
+          const result = rc.response.body.kind === 'single' ? rc.response.body.singleResult : null;
+          if (!result || result.errors !== undefined || result.data == null) {
+            done?.(null);
+            return;
+          }
           // After the response: serializing a large answer is not on its request's path.
-          setImmediate(() => entries.set(stored, JSON.stringify({ data: result.data })));
+          setImmediate(() => {
+            const json = JSON.stringify({ data: result.data });
+            entries.set(stored, json);
+            done?.(json);
+          });
         },
       };
     },
