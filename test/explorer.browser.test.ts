@@ -8,17 +8,15 @@
  * .ci/run installs Chromium and sets KIEMTRA_REQUIRE_BROWSER=1, so CI never skips this; on a machine without
  * Chromium the test says so and is skipped.
  */
-import crypto from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { describeInBrowser, launchChromium } from './browser';
 import { createLogger } from '../src/logger';
 import { startServer, type RunningServer } from '../src/server';
-import { createVerifier, signToken, type AuthConfig } from '../src/auth/tokens';
+import { createVerifier, signToken } from '../src/auth/tokens';
 import { Role } from '../src/auth/caller';
-import { createTestDb, seedReference, type TestDb } from './harness';
+import { createTestDb, seedReference, testAuthConfig, type TestDb } from './harness';
 
 const maybe = describeInBrowser('Explorer');
 
@@ -218,11 +216,7 @@ maybe('explorer page in headless Chromium', () => {
   });
 
   test('with a token: refused without it, loads and downloads once it is pasted', async () => {
-    const keys = fs.mkdtempSync(path.join(os.tmpdir(), 'kiemtra-explorer-keys-'));
-    const { publicKey, privateKey } = crypto.generateKeyPairSync('ed25519');
-    const auth: AuthConfig = { publicKeyFile: path.join(keys, 'ed.pub.pem'), privateKeyFile: path.join(keys, 'ed.pem'), issuer: 'kiemtra', audience: 'kiemtra' };
-    fs.writeFileSync(auth.publicKeyFile!, publicKey.export({ type: 'spki', format: 'pem' }));
-    fs.writeFileSync(auth.privateKeyFile!, privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    const auth = testAuthConfig();
     const secured = await startServer(db.orm, createLogger('silent'), '127.0.0.1', 0, { verifier: await createVerifier(auth), rateLimitPerMinute: 0 });
     const securedBase = secured.url.replace(/\/graphql$/, '');
     const page = await browser.newPage({ viewport: { width: 1200, height: 800 }, acceptDownloads: true });
@@ -245,7 +239,7 @@ maybe('explorer page in headless Chromium', () => {
     } finally {
       await page.close();
       await secured.stop();
-      fs.rmSync(keys, { recursive: true, force: true });
+      fs.rmSync(path.dirname(auth.publicKeyFile!), { recursive: true, force: true });
     }
   });
 });

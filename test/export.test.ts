@@ -4,7 +4,6 @@
  * Every figure is compared with what GraphQL answers for the same arguments (`aggregate`, `unit { children { rollup } }`),
  * and the published Quảng Ninh 2023 totals are checked on the children table.
  */
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,7 +14,7 @@ import { parse } from 'csv-parse/sync';
 import { Workbook } from 'exceljs';
 import { createApp } from '../src/server';
 import { createLogger } from '../src/logger';
-import { createVerifier, signToken, type AuthConfig } from '../src/auth/tokens';
+import { createVerifier, signToken } from '../src/auth/tokens';
 import { OPEN_CALLER, Role, type Caller } from '../src/auth/caller';
 import { parseExportParams, type RawParams } from '../src/export/args';
 import { exportFilename, runExport, type Format } from '../src/export';
@@ -23,7 +22,7 @@ import { toCsv } from '../src/export/csv';
 import { NUMBER_FORMATS } from '../src/export/xlsx';
 import type { Table } from '../src/export/table';
 import { TEXTS } from '../src/labels';
-import { seedReference, useDatabase } from './harness';
+import { seedReference, testAuthConfig, useDatabase } from './harness';
 
 const t = useDatabase(seedReference);
 
@@ -101,11 +100,7 @@ function rollupCells(r: any): (number | null)[] {
   ];
 }
 
-const KEYS = fs.mkdtempSync(path.join(os.tmpdir(), 'kiemtra-export-keys-'));
-const { publicKey, privateKey } = crypto.generateKeyPairSync('ed25519');
-const AUTH: AuthConfig = { publicKeyFile: path.join(KEYS, 'ed.pub.pem'), privateKeyFile: path.join(KEYS, 'ed.pem'), issuer: 'kiemtra', audience: 'kiemtra' };
-fs.writeFileSync(AUTH.publicKeyFile!, publicKey.export({ type: 'spki', format: 'pem' }));
-fs.writeFileSync(AUTH.privateKeyFile!, privateKey.export({ type: 'pkcs8', format: 'pem' }));
+const AUTH = testAuthConfig();
 const token = (unit: string, roles: Role[]) => signToken(AUTH, { subject: 'export-test', unit, roles, expiresIn: '10m' });
 
 // ---------------------------------------------------------------------------------------------------------------

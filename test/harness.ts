@@ -7,12 +7,13 @@ import 'reflect-metadata';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { migrate, openDatabase, type Orm } from '../src/db';
 import { createContext, type ContextOptions } from '../src/context';
 import { createApolloServer } from '../src/apollo';
 import type { Caller } from '../src/auth/caller';
+import type { AuthConfig } from '../src/auth/tokens';
 import { createLogger } from '../src/logger';
 import { DatasetInvalidError, formatImportError, importDataset } from '../src/import';
 import { seedDir } from '../src/seeds';
@@ -130,4 +131,17 @@ export function useDatabase(load?: (orm: Orm) => Promise<unknown>, options: { to
     await t.db?.close();
   });
   return t;
+}
+
+/**
+ * A token configuration with a fresh Ed25519 key pair (PEM files in a new temporary folder): what a server verifies
+ * with (`createVerifier`) and what `signToken` signs with, issuer and audience `kiemtra`.
+ */
+export function testAuthConfig(): AuthConfig {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kiemtra-keys-'));
+  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+  const auth: AuthConfig = { publicKeyFile: path.join(dir, 'ed.pub.pem'), privateKeyFile: path.join(dir, 'ed.pem'), issuer: 'kiemtra', audience: 'kiemtra' };
+  fs.writeFileSync(auth.publicKeyFile!, publicKey.export({ type: 'spki', format: 'pem' }));
+  fs.writeFileSync(auth.privateKeyFile!, privateKey.export({ type: 'pkcs8', format: 'pem' }));
+  return auth;
 }

@@ -11,9 +11,7 @@
  * - a standby that is down takes nothing down: reads go to the primary, /ready stays 200 and lists the replica as
  *   unavailable, and once it answers again it is back in the read rotation.
  */
-import crypto from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { Connection } from '@mikro-orm/core';
 import { parseReplicaUrls } from '../src/config';
@@ -24,7 +22,7 @@ import { createLogger } from '../src/logger';
 import { startServer, type RunningServer } from '../src/server';
 import { createVerifier, signToken, type AuthConfig } from '../src/auth/tokens';
 import { Role, type Caller } from '../src/auth/caller';
-import { createGraphql, importFiles, type Graphql } from './harness';
+import { createGraphql, importFiles, testAuthConfig, type Graphql } from './harness';
 import { replicaPairUnavailable, startReplicaPair, type ReplicaPair } from './replica-cluster';
 
 describe('DATABASE_REPLICA_URLS', () => {
@@ -120,7 +118,6 @@ onReplica(`a real streaming replica${skipped ? ` (skipped: ${skipped})` : ''}`, 
   let onPrimary: Graphql;
   let onPrimaryScoped: Graphql;
   const district: Caller = { subject: 'district-user', unitCode: 'T.1', roles: new Set([Role.VIEWER]) };
-  let keys: string | undefined;
   let auth: AuthConfig;
 
   const post = async (server: RunningServer, query: string, token?: string) => {
@@ -150,11 +147,7 @@ onReplica(`a real streaming replica${skipped ? ` (skipped: ${skipped})` : ''}`, 
     onPrimary = await createGraphql(primaryOnly, { today: TODAY });
     onPrimaryScoped = await createGraphql(primaryOnly, { today: TODAY, caller: district });
 
-    keys = fs.mkdtempSync(path.join(os.tmpdir(), 'kiemtra-replica-keys-'));
-    const { publicKey, privateKey } = crypto.generateKeyPairSync('ed25519');
-    fs.writeFileSync(path.join(keys, 'key.pub.pem'), publicKey.export({ type: 'spki', format: 'pem' }));
-    fs.writeFileSync(path.join(keys, 'key.pem'), privateKey.export({ type: 'pkcs8', format: 'pem' }));
-    auth = { publicKeyFile: path.join(keys, 'key.pub.pem'), privateKeyFile: path.join(keys, 'key.pem'), issuer: 'kiemtra', audience: 'kiemtra' };
+    auth = testAuthConfig();
     open = await startServer(orm, createLogger('silent'), '127.0.0.1', 0);
     withTokens = await startServer(orm, createLogger('silent'), '127.0.0.1', 0, { verifier: await createVerifier(auth) });
     await pair.waitForReplay();
@@ -169,7 +162,7 @@ onReplica(`a real streaming replica${skipped ? ` (skipped: ${skipped})` : ''}`, 
     await orm?.close(true);
     await primaryOnly?.close(true);
     await pair?.destroy();
-    if (keys) fs.rmSync(keys, { recursive: true, force: true });
+    if (auth) fs.rmSync(path.dirname(auth.publicKeyFile!), { recursive: true, force: true });
   });
 
   const WHERE = `select pg_is_in_recovery() as standby, inet_server_port() as port, current_user as "user", current_setting('transaction_read_only') as "readOnly"`;

@@ -4,26 +4,18 @@
  * request, a rolled-back one is not; callers never share answers (scope, roles); errors and the audit log are never
  * kept; "today" is part of the key; the memory bound holds. Runs on PostgreSQL and on PGlite.
  */
-import crypto from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { createLogger } from '../src/logger';
 import { startServer, type RunningServer } from '../src/server';
-import { createVerifier, signToken, type AuthConfig } from '../src/auth/tokens';
+import { createVerifier, signToken } from '../src/auth/tokens';
 import { Role } from '../src/auth/caller';
 import { statementCounter } from '../src/db';
 import { createApolloServer } from '../src/apollo';
 import { createContext } from '../src/context';
 import { createResponseCache } from '../src/cache/response-cache';
 import { queryRows } from '../src/sql';
-import { createTestDb, importFiles, type TestDb } from './harness';
+import { createTestDb, importFiles, testAuthConfig, type TestDb } from './harness';
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kiemtra-cache-keys-'));
-const { publicKey, privateKey } = crypto.generateKeyPairSync('ed25519');
-fs.writeFileSync(path.join(dir, 'k.pub.pem'), publicKey.export({ type: 'spki', format: 'pem' }));
-fs.writeFileSync(path.join(dir, 'k.pem'), privateKey.export({ type: 'pkcs8', format: 'pem' }));
-const AUTH: AuthConfig = { publicKeyFile: path.join(dir, 'k.pub.pem'), privateKeyFile: path.join(dir, 'k.pem'), issuer: 'kiemtra', audience: 'kiemtra' };
+const AUTH = testAuthConfig();
 
 const UNITS = `code,parent_code,name,kind,valid_from
 T,,Tỉnh ủy Thừa Thiên Huế,PROVINCIAL_COMMITTEE,
