@@ -18,7 +18,8 @@
  *    documentStats called directly with `source: 'scan'` on the same roots and year, the three statements at once
  *    (as the loaders send them). Medians after warm-ups; a case whose runs would overrun --budget seconds gets fewer
  *    runs (at least 5). Also the engine's default path (`source: 'auto'`) alone, to tell SQL from GraphQL time, and
- *    the same request through a server with the response cache, warm (the data version read and the kept answer).
+ *    the same request through a server with the response cache, warm (the data version read and the kept answer),
+ *    and executed by graphql-js instead of the compiled query (src/executor.ts; the answer must be the same).
  *    a. root rollup for the last year, every figure of `rollup`;
  *    b. the rollups of the root's children (the provinces), every figure;
  *    c. the rollups of the province with the most units: its children and their children (the grassroots units;
@@ -309,6 +310,8 @@ interface QueryCase {
   graphql: Measured;
   /** The same request through a server with the response cache, warm (every run after the first is a hit). */
   cached: Measured;
+  /** The same request executed by graphql-js instead of the compiled query (src/executor.ts). */
+  interpreted: Measured;
   scan: Measured;
   auto: Measured;
   /** scan median / GraphQL median. */
@@ -548,6 +551,10 @@ async function main() {
   const cachedApollo = await createApolloServer({ logger: createLogger('silent'), plugins: [createResponseCache({ maxBytes: DEFAULT_RESPONSE_CACHE_MB * 2 ** 20 }).plugin] });
   await cachedApollo.start();
   cleanups.push(() => cachedApollo.stop());
+  // graphql-js instead of graphql-jit (KIEMTRA_EXECUTOR=graphql-js), to measure the executors side by side.
+  const interpretedApollo = await createApolloServer({ logger: createLogger('silent'), executor: 'graphql-js' });
+  await interpretedApollo.start();
+  cleanups.push(() => interpretedApollo.stop());
 
   // The root: the root of `day`'s tree with the most units; the province: its child with the most units.
   const tree = (
@@ -607,12 +614,17 @@ async function main() {
     const cachedFirst = await runQuery(orm, cachedApollo, spec.query);
     if (!isDeepStrictEqual(cachedFirst.data, first.data)) mismatches.push('the cached answer differs from the executed one');
     const cached = await measure(o, 'GraphQL, response cache', () => runQuery(orm, cachedApollo, spec.query));
+    const interpretedFirst = await runQuery(orm, interpretedApollo, spec.query);
+    if (!isDeepStrictEqual(interpretedFirst.data, first.data)) mismatches.push('graphql-js and graphql-jit answer differently');
+    const interpreted = await measure(o, 'GraphQL, graphql-js', () => runQuery(orm, interpretedApollo, spec.query));
     const scan = await measure(o, 'scan', () => engineOnce(orm, ids, year, categories, 'scan'));
     const auto = await measure(o, 'engine auto', () => engineOnce(orm, ids, year, categories, 'auto'));
-    cases.push({ ...spec, units: codes.length, graphql, cached, scan, auto, ratio: scan.median / graphql.median, mismatches });
+    cases.push({ ...spec, units: codes.length, graphql, cached, interpreted, scan, auto, ratio: scan.median / graphql.median, mismatches });
   }
+  await interpretedApollo.stop();
   await cachedApollo.stop();
   await apollo.stop();
+  cleanups.pop();
   cleanups.pop();
   cleanups.pop();
 
@@ -702,7 +714,7 @@ function print(
       `rollups of ${o.toYear}; in-process GraphQL vs the raw fact scan (3 statements at once); medians after warm-ups\n`,
   );
   table(
-    ['query', 'scan/GraphQL', '≥ 10×', 'GraphQL', 'target', '', 'cached', '', 'SQL/request', 'scan', 'engine auto', 'units', 'runs'],
+    ['query', 'scan/GraphQL', '≥ 10×', 'GraphQL', 'target', '', 'cached', '', 'graphql-js', 'SQL/request', 'scan', 'engine auto', 'units', 'runs'],
     cases.map((c) => [
       c.label,
       `${c.ratio.toFixed(1)}×`,
@@ -712,6 +724,7 @@ function print(
       verdict(c.graphql.median <= c.targetMs),
       ms(c.cached.median),
       verdict(c.cached.median <= c.targetMs),
+      ms(c.interpreted.median),
       String(c.graphql.statements),
       ms(c.scan.median),
       ms(c.auto.median),

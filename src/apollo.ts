@@ -12,20 +12,27 @@ import { requestTransactionPlugin } from './request-transaction';
 import { getSchema } from './schema';
 import { queryGuards, withStatementTimeouts } from './security/limits';
 import { graphqlMetricsPlugin } from './metrics';
+import { executorGateway, type ExecutorName } from './executor';
 
 export interface ApolloOptions {
   logger: Logger;
   /** Production: introspection and suggestions off. */
   production?: boolean;
   plugins?: ApolloServerPlugin<Context>[];
-  /** The schema to serve (default: the API's); the Federation subgraph passes its own (src/federation/subgraph.ts). */
+  /**
+   * The schema to serve (default: the API's); the Federation subgraph passes its own (src/federation/subgraph.ts),
+   * which graphql-js executes (its inline traces hook every resolver).
+   */
   schema?: GraphQLSchema;
+  /** How the API's schema is executed (src/executor.ts; KIEMTRA_EXECUTOR): compiled by graphql-jit (default) or graphql-js. */
+  executor?: ExecutorName;
 }
 
 export async function createApolloServer(options: ApolloOptions): Promise<ApolloServer<Context>> {
   const guards = queryGuards({ production: !!options.production });
+  const schema = options.schema ?? { gateway: executorGateway(await getSchema(), options.executor ?? 'jit') };
   return new ApolloServer<Context>({
-    schema: options.schema ?? (await getSchema()),
+    ...('gateway' in schema ? schema : { schema }),
     formatError: withStatementTimeouts(createFormatError(options.logger), options.logger),
     includeStacktraceInErrorResponses: false,
     parseOptions: guards.parseOptions,

@@ -129,6 +129,7 @@ async function serve(orm: Orm): Promise<void> {
     nodeEnv: config.nodeEnv,
     rateLimitPerMinute: config.rateLimitPerMinute,
     responseCacheMb: config.responseCacheMb,
+    executor: config.executor,
   });
   logger.info({ database: describeDatabase() }, `kiemtra serving GraphQL and GraphiQL at ${server.url}`);
   // The first line is read by scripts (bench/scale.ts): its URL ends the line.

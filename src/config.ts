@@ -4,6 +4,7 @@
 import path from 'node:path';
 import type { AuthConfig } from './auth/tokens';
 import { parseWaitSeconds, redactUrl } from './health';
+import { EXECUTORS, type ExecutorName } from './executor';
 import { DEFAULT_RATE_LIMIT_PER_MINUTE, DEFAULT_STATEMENT_TIMEOUT_MS } from './security/limits';
 
 export interface Config {
@@ -32,6 +33,8 @@ export interface Config {
   rateLimitPerMinute: number;
   /** Memory for the response cache, in MB of JSON text (KIEMTRA_RESPONSE_CACHE_MB; 0 = no cache). */
   responseCacheMb: number;
+  /** How queries are executed (KIEMTRA_EXECUTOR): compiled by graphql-jit, or interpreted by graphql-js (src/executor.ts). */
+  executor: ExecutorName;
 }
 
 /** The response cache's default size: a national province page with every figure is ~4.6 MB of JSON. */
@@ -42,6 +45,12 @@ function parseWhole(name: string, raw: string | undefined, fallback: number): nu
   const value = Number(raw);
   if (!Number.isSafeInteger(value) || value < 0) throw new Error(`${name} must be a whole number ≥ 0, got "${raw}"`);
   return value;
+}
+
+function parseExecutor(raw: string | undefined): ExecutorName {
+  if (raw === undefined || raw === '') return 'jit';
+  if (!(EXECUTORS as readonly string[]).includes(raw)) throw new Error(`KIEMTRA_EXECUTOR must be one of ${EXECUTORS.join(', ')}, got "${raw}"`);
+  return raw as ExecutorName;
 }
 
 function parsePort(raw: string | undefined): number {
@@ -114,5 +123,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     statementTimeoutMs: parseWhole('KIEMTRA_STATEMENT_TIMEOUT_MS', env.KIEMTRA_STATEMENT_TIMEOUT_MS, DEFAULT_STATEMENT_TIMEOUT_MS),
     rateLimitPerMinute: parseWhole('KIEMTRA_RATE_LIMIT_PER_MINUTE', env.KIEMTRA_RATE_LIMIT_PER_MINUTE, DEFAULT_RATE_LIMIT_PER_MINUTE),
     responseCacheMb: parseWhole('KIEMTRA_RESPONSE_CACHE_MB', env.KIEMTRA_RESPONSE_CACHE_MB, DEFAULT_RESPONSE_CACHE_MB),
+    executor: parseExecutor(env.KIEMTRA_EXECUTOR),
   };
 }

@@ -23,7 +23,7 @@ registerEnumType(LangValue, {
   },
 });
 
-@ObjectType('EnumValueLabel', { description: 'One enum value and its display label.' })
+@ObjectType('EnumValueLabel', { simpleResolvers: true, description: 'One enum value and its display label.' })
 export class EnumValueLabelType {
   @Field(() => String, { description: 'The value as the schema spells it, e.g. INSPECTION_COMMISSION.' })
   value!: string;
@@ -31,7 +31,7 @@ export class EnumValueLabelType {
   label!: string;
 }
 
-@ObjectType('EnumLabels', { description: 'The display labels of one enum of the schema, in one language.' })
+@ObjectType('EnumLabels', { simpleResolvers: true, description: 'The display labels of one enum of the schema, in one language.' })
 export class EnumLabelsType {
   @Field(() => String, { description: 'The enum\'s name in the schema, e.g. Body.' })
   enum!: string;

@@ -1,6 +1,6 @@
 /** The GraphQL schema, built once from the resolvers: shared by the server, the tests and the SDL emitter. */
 import 'reflect-metadata';
-import { printSchema, type GraphQLSchema } from 'graphql';
+import { printSchema, type GraphQLInterfaceType, type GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { OrgUnitResolver, UnitVersionResolver } from './org/org.resolvers';
 import { RollupResolver } from './rollup/rollup.resolvers';
@@ -16,6 +16,9 @@ let schema: Promise<GraphQLSchema> | undefined;
 export function getSchema(): Promise<GraphQLSchema> {
   return (schema ??= buildSchema({ resolvers: [OrgUnitResolver, UnitVersionResolver, RollupResolver, RollupSeriesResolver, ReconciliationResolver, AuditResolver, AggregateResolver, LabelsResolver, NodeResolver, OrgUnitRelayResolver], validate: false }).then((built) => {
     // type-graphql has no option for the root type's description.
+    // type-graphql wraps an interface's resolveType in an async function, which graphql-jit 0.8.9 (src/executor.ts)
+    // does not await; only OrgUnit implements Node (src/relay/node.ts).
+    (built.getType('Node') as GraphQLInterfaceType).resolveType = () => 'OrgUnit';
     built.getQueryType()!.description = 'Entry points: units by code, by global id (node, nodes) or by name (units), the roots of the tree, the cadre categories, analysts\' aggregates, the labels of every enum value and (for admins) the audit log.';
     return built;
   }));

@@ -16,6 +16,7 @@ import { GraphQLError } from 'graphql';
 import { OPEN_CALLER, type Caller } from './auth/caller';
 import { AuthError, bearerToken, isLoopback, type Verifier } from './auth/tokens';
 import { createApolloServer } from './apollo';
+import type { ExecutorName } from './executor';
 import { readinessHandler, rethrowUnavailable } from './health';
 import { graphiqlAssets, graphiqlPage } from './graphiql';
 import { BODY_LIMIT, DEFAULT_RATE_LIMIT_PER_MINUTE, rateLimiter } from './security/limits';
@@ -43,6 +44,8 @@ export interface ServerOptions {
   rateLimitPerMinute?: number;
   /** Response cache size for /graphql in MB (config.responseCacheMb; 0 = none; default DEFAULT_RESPONSE_CACHE_MB). */
   responseCacheMb?: number;
+  /** How /graphql executes queries (config.executor; default graphql-jit, src/executor.ts). */
+  executor?: ExecutorName;
 }
 
 /** The caller of a GraphQL request: from its bearer token, or OPEN_CALLER without a verifier; 401 otherwise. */
@@ -76,6 +79,7 @@ export async function createApp(orm: Orm, logger: Logger, options: ServerOptions
   const apollo = await createApolloServer({
     logger,
     production: options.nodeEnv === 'production',
+    executor: options.executor,
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), responseCache.plugin],
   });
   await apollo.start();

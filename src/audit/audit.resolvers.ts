@@ -29,7 +29,7 @@ registerEnumType(AuditOperation, {
   },
 });
 
-@ObjectType('AuditEntry', { description: 'One change to one stored row: who, when, which row, and its values before and after.' })
+@ObjectType('AuditEntry', { simpleResolvers: true, description: 'One change to one stored row: who, when, which row, and its values before and after.' })
 export class AuditEntryType {
   @Field(() => ID, { description: 'Identifier of the entry; increases with every entry written (the cursor of `auditLog`).' })
   id!: string;

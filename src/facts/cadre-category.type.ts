@@ -1,6 +1,6 @@
 import { Field, ObjectType } from 'type-graphql';
 
-@ObjectType('CadreCategory', { description: 'A cadre category (cấp ủy viên, cán bộ diện Trung ương quản lý…). Categories overlap.' })
+@ObjectType('CadreCategory', { simpleResolvers: true, description: 'A cadre category (cấp ủy viên, cán bộ diện Trung ương quản lý…). Categories overlap.' })
 export class CadreCategoryType {
   /** Database id; not exposed. */
   id!: number;

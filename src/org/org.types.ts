@@ -7,7 +7,7 @@ import { Node } from '../relay/node';
 // Federation entity keys (src/federation/subgraph.ts); printSchema leaves them out of schema/schema.graphql.
 @Directive('@key(fields: "id")')
 @Directive('@key(fields: "code")')
-@ObjectType('OrgUnit', {
+@ObjectType('OrgUnit', { simpleResolvers: true,
   implements: Node,
   description:
     'A party organization (tổ chức đảng) as it stood on one day (`asOf`): a node of that day\'s tree. ' +
@@ -35,7 +35,7 @@ export class OrgUnitType {
   validTo!: string | null;
 }
 
-@ObjectType('UnitVersion', { description: 'One row of a unit\'s history: an interval over which its parent, name and kind were constant.' })
+@ObjectType('UnitVersion', { simpleResolvers: true, description: 'One row of a unit\'s history: an interval over which its parent, name and kind were constant.' })
 export class UnitVersionType {
   @Field(() => DateScalar, { nullable: true, description: 'First day of the version; null if open (since always).' })
   validFrom!: string | null;

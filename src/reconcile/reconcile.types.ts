@@ -45,7 +45,7 @@ registerEnumType(ReconciliationRule, {
   },
 });
 
-@ObjectType('ReconciledFigure', { description: 'A published figure beside the figure computed from the recorded data.' })
+@ObjectType('ReconciledFigure', { simpleResolvers: true, description: 'A published figure beside the figure computed from the recorded data.' })
 export class ReconciledFigureType {
   @Field(() => String, { nullable: true, description: 'external_id of the figure in reported_figures.csv, if it had one.' })
   externalId!: string | null;
@@ -79,7 +79,7 @@ export class ReconciledFigureType {
   note!: string | null;
 }
 
-@ObjectType('RuleBreach', { description: 'Published figures that contradict each other.' })
+@ObjectType('RuleBreach', { simpleResolvers: true, description: 'Published figures that contradict each other.' })
 export class RuleBreachType {
   @Field(() => ReconciliationRule, { description: 'The rule broken.' })
   rule!: ReconciliationRule;
@@ -89,7 +89,7 @@ export class RuleBreachType {
   figures!: ReconciledFigureType[];
 }
 
-@ObjectType('Reconciliation', { description: 'Every published figure of a unit and year beside the computed one, and the rules they break.' })
+@ObjectType('Reconciliation', { simpleResolvers: true, description: 'Every published figure of a unit and year beside the computed one, and the rules they break.' })
 export class ReconciliationType {
   @Field(() => Int, { description: 'The year.' })
   year!: number;

@@ -66,12 +66,15 @@ export interface KeysetSource<T> {
   key(item: T): string;
 }
 
-/** A connection as resolved: page flags and the total are functions, called (and their statement run) only when asked. */
+/**
+ * A connection as resolved: page flags and the total are getters, read (and their statement run) only when asked —
+ * by either executor (src/executor.ts): graphql-jit reads properties, it does not call function-valued ones.
+ */
 export interface ConnectionValue<T> {
   edges: { cursor: string; node: T }[];
   nodes: T[];
-  pageInfo: { hasNextPage: () => Promise<boolean>; hasPreviousPage: () => Promise<boolean>; startCursor: string | null; endCursor: string | null };
-  totalCount: () => Promise<number>;
+  pageInfo: { readonly hasNextPage: Promise<boolean>; readonly hasPreviousPage: Promise<boolean>; startCursor: string | null; endCursor: string | null };
+  readonly totalCount: Promise<number>;
 }
 
 /** One page of a keyset source, per the Relay connection specification. */
@@ -88,21 +91,29 @@ export async function connectionOf<T>(source: KeysetSource<T>, window: PageWindo
   const beyond = (bound: KeyBound) => async () => (await source.fetch([bound], 1, bound[0] === '<=')).length > 0;
   const no = async () => false;
   const edges = page.map((node) => ({ cursor: toCursor(source.key(node)), node }));
+  const hasNextPage = !window.backward ? async () => more : window.before !== null ? beyond(['>=', window.before]) : no;
+  const hasPreviousPage = window.backward ? async () => more : window.after !== null ? beyond(['<=', window.after]) : no;
   return {
     edges,
     nodes: page,
     pageInfo: {
-      hasNextPage: !window.backward ? async () => more : window.before !== null ? beyond(['>=', window.before]) : no,
-      hasPreviousPage: window.backward ? async () => more : window.after !== null ? beyond(['<=', window.after]) : no,
+      get hasNextPage() {
+        return hasNextPage();
+      },
+      get hasPreviousPage() {
+        return hasPreviousPage();
+      },
       startCursor: edges[0]?.cursor ?? null,
       endCursor: edges[edges.length - 1]?.cursor ?? null,
     },
-    totalCount: () => source.count(),
+    get totalCount() {
+      return source.count();
+    },
   };
 }
 
-// simpleResolvers: graphql-js's default resolver, which calls function-valued properties (the lazy flags and total).
-@ObjectType('PageInfo', { simpleResolvers: true, description: 'Where a page lies in its connection (Relay cursor connections).' })
+// Not simpleResolvers: the flags and the total are getters returning promises, which graphql-jit awaits only from a resolver.
+@ObjectType('PageInfo', { description: 'Where a page lies in its connection (Relay cursor connections).' })
 export class PageInfo {
   @Field(() => Boolean, { description: 'Whether items follow this page (in the order of the connection).' })
   hasNextPage!: boolean;
@@ -122,7 +133,7 @@ export class OrgUnitEdge {
   node!: UnitView;
 }
 
-@ObjectType('OrgUnitConnection', { simpleResolvers: true, description: 'A page of units ordered by code, with cursors (Relay cursor connection).' })
+@ObjectType('OrgUnitConnection', { description: 'A page of units ordered by code, with cursors (Relay cursor connection).' })
 export class OrgUnitConnection {
   @Field(() => [OrgUnitEdge], { description: 'The units of the page, in order.' })
   edges!: OrgUnitEdge[];

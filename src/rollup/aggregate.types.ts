@@ -188,7 +188,7 @@ export interface AggregateKeyValue {
   unit?: UnitView | null;
 }
 
-@ObjectType('AggregateKey', { description: 'Only the fields of the grouped dimensions are set; the others are null.' })
+@ObjectType('AggregateKey', { simpleResolvers: true, description: 'Only the fields of the grouped dimensions are set; the others are null.' })
 export class AggregateKey implements AggregateKeyValue {
   @Field(() => Tier, { nullable: true, description: 'TIER: the tier.' })
   tier?: Tier | null;
@@ -221,7 +221,7 @@ export class AggregateKey implements AggregateKeyValue {
   unit?: UnitView | null;
 }
 
-@ObjectType('AggregateRow', { description: 'One combination of the grouped dimensions\' values and its measure.' })
+@ObjectType('AggregateRow', { simpleResolvers: true, description: 'One combination of the grouped dimensions\' values and its measure.' })
 export class AggregateRow {
   @Field(() => AggregateKey, { description: 'The combination.' })
   key!: AggregateKeyValue;
@@ -235,7 +235,7 @@ export class AggregateRow {
   denominator!: number;
 }
 
-@ObjectType('AggregateResult', { description: 'The measure over the scope, and one row per combination of the grouped dimensions\' values.' })
+@ObjectType('AggregateResult', { simpleResolvers: true, description: 'The measure over the scope, and one row per combination of the grouped dimensions\' values.' })
 export class AggregateResult {
   @Field(() => Int, { description: 'The measure over the whole scope (the root\'s subtree, the period, the filter).' })
   total!: number;

@@ -6,7 +6,7 @@ import { CampaignStats, DisciplineStats, DocumentStats } from './rollup.types';
 /** What a Rollup is resolved from: the root unit, the period and the tree. Each section is loaded only when asked for. */
 export type RollupRoot = RollupRequest;
 
-@ObjectType('Rollup', { description: 'Figures of a unit and all its descendants over a period: sums of quantity.' })
+@ObjectType('Rollup', { simpleResolvers: true, description: 'Figures of a unit and all its descendants over a period: sums of quantity.' })
 export class RollupType {}
 
 @Resolver(() => RollupType)

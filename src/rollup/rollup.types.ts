@@ -5,7 +5,7 @@ import { Tier } from '../org/kinds';
 import { Authority, Body, DisciplineForm } from '../facts/enums';
 import { CadreCategoryType } from '../facts/cadre-category.type';
 
-@ObjectType('TierCampaigns', { description: 'Campaigns conducted by units of one tier.' })
+@ObjectType('TierCampaigns', { simpleResolvers: true, description: 'Campaigns conducted by units of one tier.' })
 export class TierCampaigns {
   @Field(() => Tier, { description: 'Tier of the conducting unit.' })
   tier!: Tier;
@@ -15,7 +15,7 @@ export class TierCampaigns {
   completed!: number;
 }
 
-@ObjectType('BodyCampaigns', { description: 'Campaigns conducted by one kind of body.' })
+@ObjectType('BodyCampaigns', { simpleResolvers: true, description: 'Campaigns conducted by one kind of body.' })
 export class BodyCampaigns {
   @Field(() => Body, { description: 'The conducting body; UNSPECIFIED where the source did not say.' })
   body!: Body;
@@ -25,7 +25,7 @@ export class BodyCampaigns {
   completed!: number;
 }
 
-@ObjectType('CampaignStats', { description: 'Inspection and supervision campaigns (cuộc kiểm tra, giám sát) in the rollup.' })
+@ObjectType('CampaignStats', { simpleResolvers: true, description: 'Inspection and supervision campaigns (cuộc kiểm tra, giám sát) in the rollup.' })
 export class CampaignStats {
   @Field(() => Int, { description: 'All campaigns, whatever their status.' })
   total!: number;
@@ -43,7 +43,7 @@ export class CampaignStats {
   byBody!: BodyCampaigns[];
 }
 
-@ObjectType('CategoryShare', { description: 'Disciplined members in one cadre category, and their share of the disciplined members.' })
+@ObjectType('CategoryShare', { simpleResolvers: true, description: 'Disciplined members in one cadre category, and their share of the disciplined members.' })
 export class CategoryShare {
   @Field(() => CadreCategoryType, { description: 'The cadre category.' })
   category!: CadreCategoryType;
@@ -61,7 +61,7 @@ export class CategoryShare {
   percent!: number | null;
 }
 
-@ObjectType('AuthorityDiscipline', { description: 'Discipline imposed under one authority.' })
+@ObjectType('AuthorityDiscipline', { simpleResolvers: true, description: 'Discipline imposed under one authority.' })
 export class AuthorityDiscipline {
   @Field(() => Authority, { description: 'Party committees and cells, or inspection commissions.' })
   authority!: Authority;
@@ -73,7 +73,7 @@ export class AuthorityDiscipline {
   membersByCategory!: CategoryShare[];
 }
 
-@ObjectType('FormDiscipline', { description: 'Discipline of one form.' })
+@ObjectType('FormDiscipline', { simpleResolvers: true, description: 'Discipline of one form.' })
 export class FormDiscipline {
   @Field(() => DisciplineForm, { description: 'The form; UNSPECIFIED where the source did not say.' })
   form!: DisciplineForm;
@@ -83,7 +83,7 @@ export class FormDiscipline {
   members!: number;
 }
 
-@ObjectType('DisciplineStats', { description: 'Disciplinary actions (thi hành kỷ luật) in the rollup.' })
+@ObjectType('DisciplineStats', { simpleResolvers: true, description: 'Disciplinary actions (thi hành kỷ luật) in the rollup.' })
 export class DisciplineStats {
   @Field(() => Int, { description: 'Party organizations disciplined.' })
   organizations!: number;
@@ -99,7 +99,7 @@ export class DisciplineStats {
   byForm!: FormDiscipline[];
 }
 
-@ObjectType('DocumentStats', { description: 'Leadership and guidance documents (văn bản) issued in the rollup.' })
+@ObjectType('DocumentStats', { simpleResolvers: true, description: 'Leadership and guidance documents (văn bản) issued in the rollup.' })
 export class DocumentStats {
   @Field(() => Int, { description: 'All documents.' })
   total!: number;

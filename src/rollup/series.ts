@@ -68,7 +68,7 @@ export async function loadSections(ctx: Context, request: RollupRoot): Promise<H
   return { campaigns, discipline, documents };
 }
 
-@ObjectType('HeadlineChange', { description: 'A headline count of one year beside the same count of the year before.' })
+@ObjectType('HeadlineChange', { simpleResolvers: true, description: 'A headline count of one year beside the same count of the year before.' })
 export class HeadlineChange {
   @Field(() => HeadlineMetric, { description: 'Which count.' })
   metric!: HeadlineMetric;
@@ -85,7 +85,7 @@ export class HeadlineChange {
   percentChange!: number | null;
 }
 
-@ObjectType('RollupSeriesEntry', { description: 'One year of a rollup series.' })
+@ObjectType('RollupSeriesEntry', { simpleResolvers: true, description: 'One year of a rollup series.' })
 export class RollupSeriesEntry {
   @Field(() => Int, { description: 'The year.' })
   year!: number;
