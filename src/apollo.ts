@@ -30,9 +30,10 @@ export interface ApolloOptions {
 
 export async function createApolloServer(options: ApolloOptions): Promise<ApolloServer<Context>> {
   const guards = queryGuards({ production: !!options.production });
-  const schema = options.schema ?? { gateway: executorGateway(await getSchema(), options.executor ?? 'jit') };
+  // The API's schema comes with its executor, through Apollo's gateway interface (src/executor.ts).
+  const served = options.schema ? { schema: options.schema } : { gateway: executorGateway(await getSchema(), options.executor ?? 'jit') };
   return new ApolloServer<Context>({
-    ...('gateway' in schema ? schema : { schema }),
+    ...served,
     formatError: withStatementTimeouts(createFormatError(options.logger), options.logger),
     includeStacktraceInErrorResponses: false,
     parseOptions: guards.parseOptions,

@@ -2,14 +2,23 @@
  * How operations are executed: each query document is compiled once by graphql-jit into a JavaScript function
  * (kept per query hash and operation name), instead of being interpreted by graphql-js field by field.
  *
- * Why: a page of rollups is mostly plain figures. graphql-js spends about a microsecond per field (argument
+ * Why: a page of rollups is mostly plain figures, and graphql-js spends about a microsecond per field (argument
  * values, resolve info, completion, each allocated afresh): a province's 1,884 units with every figure are ~300,000
- * fields, ~270 ms of a request whose SQL takes ~40 ms. Compiled, the same request spends about a third of that
- * (bench/scale.ts measures both: `executor` in its results).
+ * fields. Measured on the national dataset (bench/scale.ts prints both executors side by side), the compiled query
+ * answers that page ~2.5× faster.
  *
  * Apollo Server has no executor option; its gateway interface is how a server supplies its own (the schema is still
  * ours, parsing, validation, plugins, the response cache and error formatting still Apollo's). A document graphql-jit
  * cannot compile is executed by graphql-js. `KIEMTRA_EXECUTOR=graphql-js` turns compilation off.
+ *
+ * graphql-jit 0.8.9 differs from graphql-js where this module or the schema makes up for it (test/executor.test.ts
+ * compares both executors' answers, data and errors):
+ * - a required variable's default is ignored: variables are coerced by graphql-js here;
+ * - an error whose thrown value has no `extensions` has none either (graphql-jit issue #234), which Apollo Server
+ *   reads: such errors are rebuilt as graphql-js errors;
+ * - a field without a resolver is read as a plain property (never called, never awaited): lazy values need a
+ *   resolver (the connections' page flags and total, src/relay/connection.ts), and an interface's resolveType must
+ *   not be async (src/schema.ts).
  */
 import { execute, getVariableValues, GraphQLError, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import type { GatewayExecutor, GatewayInterface } from '@apollo/server-gateway-interface';
