@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { importDataset } from '../src/import';
-import { seedReference, useDatabase } from './harness';
+import { readmeExamples, seedReference, useDatabase } from './harness';
 
 const root = path.join(__dirname, '..');
 const t = useDatabase(seedReference);
@@ -20,8 +20,7 @@ test('docs/example-dataset holds exactly the files shown in docs/dataset-format.
 });
 
 test('every example query of the README runs and returns data', async () => {
-  const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
-  const queries = [...readme.matchAll(/```graphql\n([\s\S]*?)```/g)].map((m) => m[1]);
+  const queries = readmeExamples().map(([, query]) => query);
   expect(queries.length).toBeGreaterThanOrEqual(3);
   for (const query of queries) {
     const data = await t.gql.data(query);

@@ -15,7 +15,7 @@ import { Role } from '../src/auth/caller';
 import { createLogger } from '../src/logger';
 import { projectRoot } from '../src/paths';
 import type { Context } from '../src/context';
-import { seedReference, useDatabase } from './harness';
+import { readmeExamples, seedReference, useDatabase } from './harness';
 
 const t = useDatabase(seedReference);
 let compiled: ApolloServer<Context>;
@@ -49,8 +49,7 @@ async function both(query: string, variables?: Record<string, unknown>, caller?:
   return a;
 }
 
-const readme = fs.readFileSync(path.join(projectRoot(), 'README.md'), 'utf8');
-const readmeQueries = [...readme.matchAll(/```graphql\n([\s\S]*?)```/g)].map((m, i): [string, string] => [`README example ${i + 1}`, m[1]]);
+const readmeQueries = readmeExamples();
 const analystQueries = fs
   .readdirSync(path.join(projectRoot(), 'queries'))
   .filter((f) => f.endsWith('.graphql'))

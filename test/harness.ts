@@ -17,6 +17,7 @@ import type { AuthConfig } from '../src/auth/tokens';
 import { createLogger } from '../src/logger';
 import { DatasetInvalidError, formatImportError, importDataset } from '../src/import';
 import { seedDir } from '../src/seeds';
+import { projectRoot } from '../src/paths';
 
 export interface TestDb {
   orm: Orm;
@@ -85,6 +86,12 @@ export async function createGraphql(orm: Orm, options: { today?: string; caller?
     },
     stop: () => server.stop(),
   };
+}
+
+/** The README's ```graphql examples, in order, each named "README example N". */
+export function readmeExamples(): [name: string, query: string][] {
+  const readme = fs.readFileSync(path.join(projectRoot(), 'README.md'), 'utf8');
+  return [...readme.matchAll(/```graphql\n([\s\S]*?)```/g)].map((m, i): [string, string] => [`README example ${i + 1}`, m[1]]);
 }
 
 /** Writes a dataset folder from file contents; returns its path. */

@@ -14,7 +14,7 @@ import { importDataset } from '../src/import';
 import { createLogger } from '../src/logger';
 import { startServer, type RunningServer } from '../src/server';
 import { MAX_ALIASES, MAX_COST, MAX_DEPTH, MAX_DIRECTIVES, MAX_TOKENS } from '../src/security/limits';
-import { createTestDb, seedReference, type TestDb } from './harness';
+import { createTestDb, readmeExamples, seedReference, type TestDb } from './harness';
 
 const root = path.join(__dirname, '..');
 const logger = createLogger('silent');
@@ -58,9 +58,8 @@ const LEVEL = (inner: string) => `code descendantCount rollup(period: { year: 20
 const BATCHING = `{ unit(code: "QN.HL", asOf: "2023-12-31") { ${LEVEL(`children { ${LEVEL(`children { ${LEVEL(`children { ${LEVEL('')} }`)} }`)} }`)} } }`;
 
 describe('legitimate queries pass the limits', () => {
-  const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
   const queries: Array<[string, string]> = [
-    ...[...readme.matchAll(/```graphql\n([\s\S]*?)```/g)].map((m, i): [string, string] => [`README example ${i + 1}`, m[1]]),
+    ...readmeExamples(),
     ['the GraphiQL example', EXAMPLE_QUERY],
     ['the 4-level drill-down of batching.test.ts', BATCHING],
     ['a unit, its siblings, and each child with its ancestors', '{ unit(code: "QN.HB", asOf: "2019-12-31") { parent { children { code } } children { code ancestors { code } } history { parent { code } } } }'],
