@@ -26,6 +26,12 @@ interface Totals {
   table: string;
   facts: string;
   dims: { name: string; type: string }[];
+  /**
+   * Sums kept beside `quantity` (Migration20261127100000CompactCampaignTotals): each the sum of the quantities of the
+   * facts for which `when` holds, a condition on the fact's `inputs` columns (which are then not grouped by).
+   */
+  measures?: { name: string; when: string }[];
+  inputs?: string[];
 }
 
 const CAMPAIGNS: Totals = {
@@ -60,9 +66,30 @@ const DOCUMENTS: Totals = {
   facts: 'documents',
   dims: [{ name: 'kind', type: 'text not null' }],
 };
+/**
+ * Campaigns, compact (settings.compactCampaigns): grouped by tier and body only, with the completed, cancelled,
+ * programmed and arising quantities as columns — the engine's breakdowns, in 2–8× fewer rows.
+ */
+const COMPACT_CAMPAIGNS: Totals = {
+  ...CAMPAIGNS,
+  dims: CAMPAIGNS.dims.filter((d) => d.name === 'tier' || d.name === 'body'),
+  inputs: ['status', 'origin'],
+  measures: [
+    { name: 'completed', when: `status = 'COMPLETED'` },
+    { name: 'cancelled', when: `status = 'CANCELLED'` },
+    { name: 'programmed', when: `origin = 'PROGRAMMED'` },
+    { name: 'arising', when: `origin = 'ARISING'` },
+  ],
+};
+/** The tables as this migration creates them. */
 const ALL = [CAMPAIGNS, DISCIPLINE, CATEGORIES, DOCUMENTS];
+/** The tables as the functions being written keep them. */
+const all = () => [settings.compactCampaigns ? COMPACT_CAMPAIGNS : CAMPAIGNS, DISCIPLINE, CATEGORIES, DOCUMENTS];
 
 const dimList = (t: Totals, prefix = '') => t.dims.map((d) => `${prefix}${d.name}`).join(', ');
+/** The columns a source row gives besides path, year, month and `q`: the dimensions, and the measures' inputs. */
+const sourceList = (t: Totals, prefix = '') => [...t.dims.map((d) => d.name), ...(t.inputs ?? [])].map((c) => `${prefix}${c}`).join(', ');
+const measures = (t: Totals) => t.measures ?? [];
 
 /**
  * Contributions of the member actions `actions` (an alias-able relation with the action columns, `q` the signed
@@ -81,20 +108,27 @@ const categoryRows = (actions: string, links: string, q: string) =>
  */
 function applyDelta(t: Totals, source: string, onlyAdds = false): string {
   const dims = dimList(t);
-  const upsert = `insert into ${t.table} as t (unit_id, path, year, month, ${dims}, quantity)
-      select unit_id, path::ltree, year, month, ${dims}, q from (
-        select a.unit_id::int as unit_id, array_to_string(d.labels[1:a.i], '.') as path, d.year, d.month, ${dimList(t, 'd.')}, sum(d.q) as q
+  const ms = measures(t);
+  // Beside q, each measure's sum; a group is kept while any of its sums is not 0 (a changed status moves only those).
+  const sums = (of: (m: { name: string; when: string } | null) => string) => [null, ...ms].map(of).join(', ');
+  const nonZero = (of: (m: { name: string; when: string } | null) => string) => [null, ...ms].map((m) => `${of(m)} <> 0`).join(' or ');
+  const summed = (prefix: string) => (m: { name: string } | null) => `sum(${prefix}${m ? m.name : 'q'})`;
+  const cols = ms.map((m) => `, ${m.name}`).join('');
+  const upsert = `insert into ${t.table} as t (unit_id, path, year, month, ${dims}, quantity${cols})
+      select unit_id, path::ltree, year, month, ${dims}, q${cols} from (
+        select a.unit_id::int as unit_id, array_to_string(d.labels[1:a.i], '.') as path, d.year, d.month, ${dimList(t, 'd.')}, ${sums((m) => `${summed('d.')(m)} as ${m ? m.name : 'q'}`)}
         from d cross join lateral unnest(d.labels) with ordinality as a(unit_id, i)
-        group by 1, 2, d.year, d.month, ${dimList(t, 'd.')} having sum(d.q) <> 0) x
+        group by 1, 2, d.year, d.month, ${dimList(t, 'd.')} having ${nonZero(summed('d.'))}) x
       order by unit_id, year, month
-      on conflict (unit_id, year, month, path, ${dims}) do update set quantity = t.quantity + excluded.quantity`;
-  const monthly = `select string_to_array(ltree2text(path), '.') as labels, year, month, ${dims}, sum(q) as q from (${source}) s
-      where path is not null group by 1, year, month, ${dims} having sum(q) <> 0`;
+      on conflict (unit_id, year, month, path, ${dims}) do update set quantity = t.quantity + excluded.quantity${ms.map((m) => `, ${m.name} = t.${m.name} + excluded.${m.name}`).join('')}`;
+  const measured = (m: { name: string; when: string } | null) => (m ? `sum(case when ${m.when} then q else 0 end)` : 'sum(q)');
+  const monthly = `select string_to_array(ltree2text(path), '.') as labels, year, month, ${dims}, ${sums((m) => `${measured(m)} as ${m ? m.name : 'q'}`)} from (${source}) s
+      where path is not null group by 1, year, month, ${dims} having ${nonZero(measured)}`;
   // With year rows: each delta also goes to month 0 of its year (the whole year, unstated months included).
   const deltas = settings.yearRows
     ? `with dm as (${monthly}),
     d as (select * from dm union all
-      select labels, year, 0::smallint, ${dims}, sum(q) from dm group by labels, year, ${dims} having sum(q) <> 0)`
+      select labels, year, 0::smallint, ${dims}, ${sums(summed(''))} from dm group by labels, year, ${dims} having ${nonZero(summed(''))})`
     : `with d as (
       ${monthly})`;
   if (onlyAdds) return `${deltas}\n    ${upsert};`;
@@ -108,12 +142,11 @@ function applyDelta(t: Totals, source: string, onlyAdds = false): string {
 }
 
 /** What every fact of a section contributes (the from-scratch computation). */
-const FROM_SCRATCH: Record<string, string> = {
-  [CAMPAIGNS.table]: `select path, year, month, ${dimList(CAMPAIGNS)}, quantity as q from ${CAMPAIGNS.facts}`,
-  [DISCIPLINE.table]: `select path, year, month, ${dimList(DISCIPLINE)}, quantity as q from ${DISCIPLINE.facts}`,
-  [CATEGORIES.table]: categoryRows(DISCIPLINE.facts, CATEGORIES.facts, 'a.quantity'),
-  [DOCUMENTS.table]: `select path, year, month, ${dimList(DOCUMENTS)}, quantity as q from ${DOCUMENTS.facts}`,
-};
+function fromScratch(t: Totals): string {
+  return t.table === CATEGORIES.table
+    ? categoryRows(DISCIPLINE.facts, CATEGORIES.facts, 'a.quantity')
+    : `select path, year, month, ${sourceList(t)}, quantity as q from ${t.facts}`;
+}
 
 /** The functions below: SECURITY DEFINER, names resolved in pg_catalog and this schema only (set after creation). */
 export const FUNCTIONS = [
@@ -128,7 +161,7 @@ export const FUNCTIONS = [
 ];
 
 /** How the functions are written: see totalsFunctionsSql. */
-let settings = { yearRows: false, replace: false };
+let settings = { yearRows: false, replace: false, compactCampaigns: false };
 
 function plpgsql(name: string, returns: string, body: string, declare = 'v_zero int[];'): string {
   if (!FUNCTIONS.includes(name)) throw new Error(`${name} is not listed in FUNCTIONS`);
@@ -142,7 +175,7 @@ end $$;`;
 
 /** The trigger function of a section whose facts are one table (campaigns, documents). */
 function simpleTrigger(t: Totals): string {
-  const rows = (relation: string, sign: string) => `select path, year, month, ${dimList(t)}, ${sign}quantity as q from ${relation}`;
+  const rows = (relation: string, sign: string) => `select path, year, month, ${sourceList(t)}, ${sign}quantity as q from ${relation}`;
   return plpgsql(
     `${t.table}_sync`,
     'trigger',
@@ -196,18 +229,19 @@ const TRIGGERS: [table: string, name: string][] = [
  * The totals' functions (rebuild, truncate, and the trigger functions). `options.yearRows` (migration
  * Migration20261126180000YearTotals) also keeps, for each unit and year, rows with month 0: the whole year's sums
  * (stated and unstated months), so that a whole-year rollup reads one row per breakdown instead of one per month;
- * `options.replace` emits CREATE OR REPLACE.
+ * `options.replace` emits CREATE OR REPLACE; `options.compactCampaigns` (Migration20261127100000CompactCampaignTotals)
+ * writes the campaigns' functions for the compact table (COMPACT_CAMPAIGNS).
  */
-export function totalsFunctionsSql(options: { yearRows: boolean; replace: boolean }): string[] {
+export function totalsFunctionsSql(options: { yearRows: boolean; replace: boolean; compactCampaigns?: boolean }): string[] {
   const out: string[] = [];
-  settings = options;
+  settings = { compactCampaigns: false, ...options };
   try {
     // From scratch: the migration's fill, TRUNCATE of a fact table, a changed action id; also for an operator.
     out.push(
       plpgsql(
         'rollup_totals_rebuild',
         'void',
-        ALL.map((t) => `  delete from ${t.table};\n  ${applyDelta(t, FROM_SCRATCH[t.table], true)}`).join('\n'),
+        all().map((t) => `  delete from ${t.table};\n  ${applyDelta(t, fromScratch(t), true)}`).join('\n'),
         '',
       ),
     );
@@ -215,7 +249,7 @@ export function totalsFunctionsSql(options: { yearRows: boolean; replace: boolea
       plpgsql(
         'rollup_discipline_categories_rebuild',
         'void',
-        `  delete from ${CATEGORIES.table};\n  ${applyDelta(CATEGORIES, FROM_SCRATCH[CATEGORIES.table], true)}`,
+        `  delete from ${CATEGORIES.table};\n  ${applyDelta(CATEGORIES, fromScratch(CATEGORIES), true)}`,
         '',
       ),
     );
@@ -234,7 +268,7 @@ export function totalsFunctionsSql(options: { yearRows: boolean; replace: boolea
       ),
     );
 
-    out.push(simpleTrigger(CAMPAIGNS));
+    out.push(simpleTrigger(all()[0]));
     out.push(simpleTrigger(DOCUMENTS));
 
     // Disciplinary actions: their totals, and the contributions of their category links, which follow the action's
@@ -310,7 +344,7 @@ export function totalsFunctionsSql(options: { yearRows: boolean; replace: boolea
       ),
     );
   } finally {
-    settings = { yearRows: false, replace: false };
+    settings = { yearRows: false, replace: false, compactCampaigns: false };
   }
   return out;
 }

@@ -8,6 +8,7 @@ import { Migration20261126170000BulkLoad } from './Migration20261126170000BulkLo
 import { Migration20261126180000YearTotals } from './Migration20261126180000YearTotals';
 import { Migration20261126190000UnitSearch } from './Migration20261126190000UnitSearch';
 import { Migration20261127000000DataVersion } from './Migration20261127000000DataVersion';
+import { Migration20261127100000CompactCampaignTotals } from './Migration20261127100000CompactCampaignTotals';
 
 export const MIGRATIONS = [
   { name: 'Migration20261126000000Initial', class: Migration20261126000000Initial },
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261126180000YearTotals', class: Migration20261126180000YearTotals },
   { name: 'Migration20261126190000UnitSearch', class: Migration20261126190000UnitSearch },
   { name: 'Migration20261127000000DataVersion', class: Migration20261127000000DataVersion },
+  { name: 'Migration20261127100000CompactCampaignTotals', class: Migration20261127100000CompactCampaignTotals },
 ];

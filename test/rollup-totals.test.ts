@@ -61,9 +61,16 @@ async function expectSameAsScan(em: EntityManager, scope: Scope) {
   return totals;
 }
 
-/** The four totals tables and the columns they group by beyond unit, path, year and month. */
-const TOTALS: Record<string, { columns: string[]; facts: string }> = {
-  rollup_campaigns: { columns: ['tier', 'body', 'status', 'origin'], facts: 'select path, year, month, tier, body, status, origin, quantity from campaigns' },
+/**
+ * The four totals tables, the columns they group by beyond unit, path, year and month, and the sums they keep beside
+ * `quantity` (each the quantities of the facts where a condition holds).
+ */
+const TOTALS: Record<string, { columns: string[]; facts: string; measures?: Record<string, string> }> = {
+  rollup_campaigns: {
+    columns: ['tier', 'body'],
+    facts: 'select path, year, month, tier, body, status, origin, quantity from campaigns',
+    measures: { completed: `status = 'COMPLETED'`, cancelled: `status = 'CANCELLED'`, programmed: `origin = 'PROGRAMMED'`, arising: `origin = 'ARISING'` },
+  },
   rollup_discipline: { columns: ['body', 'subject', 'form'], facts: 'select path, year, month, body, subject, form, quantity from disciplinary_actions' },
   rollup_discipline_categories: {
     columns: ['body', 'category_id'],
@@ -78,13 +85,15 @@ const TOTALS: Record<string, { columns: string[]; facts: string }> = {
  * every month, and month 0 for each whole year.
  */
 async function expectTotalsFresh(em: EntityManager) {
-  for (const [table, { columns, facts }] of Object.entries(TOTALS)) {
+  for (const [table, { columns, facts, measures = {} }] of Object.entries(TOTALS)) {
     const cols = columns.join(', ');
-    const actual = await queryRows(em, `select unit_id, path::text, year, month, ${cols}, quantity::text from ${table} order by 1, 2, 3, 4, ${columns.map((_, i) => i + 5).join(', ')}`);
+    const kept = Object.keys(measures).map((m) => `, ${m}::text`).join('');
+    const actual = await queryRows(em, `select unit_id, path::text, year, month, ${cols}, quantity::text${kept} from ${table} order by 1, 2, 3, 4, ${columns.map((_, i) => i + 5).join(', ')}`);
+    const sums = Object.entries(measures).map(([m, when]) => `, sum(case when ${when} then quantity else 0 end)::text as ${m}`).join('');
     const expected = await queryRows(
       em,
       `select (string_to_array(ltree2text(f.path), '.')::int[])[i] as unit_id, subpath(f.path, 0, i)::text as path, year,
-         case when y.whole then 0 else month end as month, ${cols}, sum(quantity)::text as quantity
+         case when y.whole then 0 else month end as month, ${cols}, sum(quantity)::text as quantity${sums}
        from (${facts}) f cross join generate_series(1, nlevel(f.path)) as i cross join (values (false), (true)) as y(whole)
        where f.path is not null
        group by 1, 2, year, 4, ${cols} order by 1, 2, 3, 4, ${columns.map((_, i) => i + 5).join(', ')}`,
@@ -340,6 +349,9 @@ describe('after every write', () => {
     // Every other kind of statement on the facts and the category links.
     const statements = [
       `update campaigns set month = case when month is null then 5 else null end, status = 'CANCELLED' where id % 3 = 0`,
+      // Only a status or an origin changes: every quantity stays, the completed, cancelled, programmed and arising sums move.
+      `update campaigns set status = case when status = 'COMPLETED' then 'IN_PROGRESS' else 'COMPLETED' end where id % 4 = 1`,
+      `update campaigns set origin = case when origin = 'PROGRAMMED' then 'ARISING' when origin = 'ARISING' then null else 'PROGRAMMED' end where id % 4 = 3`,
       `delete from campaigns where id % 7 = 0`,
       `insert into campaigns (unit_id, year, month, quantity, row_key, ref_date, tier, status, path)
          select unit_id, year, month, quantity * 2, row_key || ':copy', ref_date, tier, status, path from campaigns where id % 5 = 0`,

@@ -1,0 +1,47 @@
+import { Migration } from '@mikro-orm/migrations';
+import { FUNCTIONS, totalsFunctionsSql } from './Migration20261126160000RollupTotals';
+
+/**
+ * Compact campaign totals: rollup_campaigns is grouped by (unit, path, year, month, tier, body) and keeps the
+ * completed, cancelled, programmed and arising quantities as columns beside `quantity`, instead of grouping by status
+ * and origin too. The engine's campaign figures are exactly these sums, and a root reads 2–8× fewer rows: on the
+ * national benchmark, the 63 provinces' whole year 2024 is 1,128 rows instead of 8,580, HCM's 1,884 units 4,517
+ * instead of 8,874, the table 6.2 instead of 8.3 million rows. The same triggers keep it (their functions are
+ * replaced), in the same transaction as every write.
+ */
+export class Migration20261127100000CompactCampaignTotals extends Migration {
+  override async up(): Promise<void> {
+    // Emptied first: the new columns are NOT NULL, and the rebuild below fills the table again.
+    this.addSql(`delete from "rollup_campaigns";`);
+    // Dropping status and origin drops the unique index on them too.
+    this.addSql(`alter table "rollup_campaigns" drop column "status", drop column "origin",
+      add column "completed" bigint not null, add column "cancelled" bigint not null,
+      add column "programmed" bigint not null, add column "arising" bigint not null;`);
+    this.addSql(`create unique index "rollup_campaigns_key" on "rollup_campaigns" ("unit_id", "year", "month", "path", "tier", "body") nulls not distinct;`);
+    for (const sql of totalsFunctionsSql({ yearRows: true, replace: true, compactCampaigns: true })) this.addSql(sql);
+    this.resecure();
+    this.addSql(`select rollup_totals_rebuild();`);
+    this.addSql(`analyze "rollup_campaigns";`);
+  }
+
+  override async down(): Promise<void> {
+    this.addSql(`delete from "rollup_campaigns";`);
+    this.addSql(`alter table "rollup_campaigns" drop column "completed", drop column "cancelled", drop column "programmed", drop column "arising",
+      add column "status" text not null, add column "origin" text null;`);
+    this.addSql(`drop index if exists "rollup_campaigns_key";`);
+    this.addSql(`create unique index "rollup_campaigns_key" on "rollup_campaigns" ("unit_id", "year", "month", "path", "tier", "body", "status", "origin") nulls not distinct;`);
+    for (const sql of totalsFunctionsSql({ yearRows: true, replace: true })) this.addSql(sql);
+    this.resecure();
+    this.addSql(`select rollup_totals_rebuild();`);
+    this.addSql(`analyze "rollup_campaigns";`);
+  }
+
+  /** Replaced functions: names resolved in pg_catalog and this schema only, and nobody else may call them. */
+  private resecure(): void {
+    const functions = FUNCTIONS.map((f) => `${f}()`);
+    this.addSql(`do $$ begin
+${functions.map((f) => `  execute format('alter function ${f} set search_path = pg_catalog, %I, pg_temp', current_schema());`).join('\n')}
+end $$;`);
+    for (const f of functions) this.addSql(`revoke all on function ${f} from public;`);
+  }
+}
