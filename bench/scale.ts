@@ -363,7 +363,8 @@ async function startChildServer(databaseUrl: string, cacheMb: number): Promise<{
   const env: NodeJS.ProcessEnv = { ...process.env, KIEMTRA_RESPONSE_CACHE_MB: String(cacheMb), DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1', KIEMTRA_RATE_LIMIT_PER_MINUTE: '0', LOG_LEVEL: 'error' };
   // Open on loopback: no token key, no replicas.
   for (const name of Object.keys(env)) if (name.startsWith('KIEMTRA_AUTH_') || name === 'DATABASE_REPLICA_URLS') delete env[name];
-  const child = spawn(process.execPath, [path.join(projectRoot(), 'bin', 'kiemtra.js'), 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // The young generation as `npm start` sizes it (README, Configuration).
+  const child = spawn(process.execPath, ['--max-semi-space-size=64', path.join(projectRoot(), 'bin', 'kiemtra.js'), 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const stop = async () => {

@@ -2,7 +2,8 @@
  * Rollup semantics on a small handmade tree: subtrees, periods with and without months, other roots untouched,
  * complete breakdowns in declaration order, zero denominators, overlapping categories, exact half-up percents.
  */
-import { percent, share } from '../src/rollup/shares';
+import { EXACT_BELOW, percent, share } from '../src/rollup/shares';
+import { Random } from '../src/generate/random';
 import { importFiles, useDatabase } from './harness';
 
 
@@ -211,6 +212,20 @@ describe('share and percent', () => {
   ])('%i / %i → %d%%', (count, denominator, expected) => {
     expect(percent(count, denominator)).toBe(expected);
     expect(share(count, denominator)).toBe(count / denominator);
+  });
+  test('the fast path (doubles) equals the exact integer rule for random and boundary values', () => {
+    const exact = (count: number, denominator: number) => Number((BigInt(count) * 2000n + BigInt(denominator)) / (2n * BigInt(denominator))) / 10;
+    const rnd = new Random(5, 'percent');
+    const cases: [number, number][] = [];
+    for (let i = 0; i < 20_000; i++) {
+      const denominator = 1 + rnd.int(i % 2 ? 1_000 : 10_000_000);
+      cases.push([rnd.int(denominator + 1), denominator]);
+    }
+    // Just below and at the fast path's limit, and exact halves (x.x5%) with large denominators.
+    const big = EXACT_BELOW - 1;
+    cases.push([big, big], [big - 1, big], [1, big], [Math.floor(big / 2), big], [EXACT_BELOW, EXACT_BELOW], [2 ** 45, 2 ** 46]);
+    for (const d of [2000, 2_000_000, 2000 * 2 ** 28]) cases.push([d / 2000, d], [(3 * d) / 2000, d], [d / 2000 - 1, d]);
+    for (const [count, denominator] of cases) expect([count, denominator, percent(count, denominator)]).toEqual([count, denominator, exact(count, denominator)]);
   });
   test('null on a zero denominator', () => {
     expect(percent(0, 0)).toBeNull();

@@ -30,7 +30,9 @@ function byDay<T>(fetch: (day: string, ids: number[]) => Promise<Map<number, T>>
     const days = new Map<string, number[]>();
     for (const key of keys) {
       const [day, id] = key.split('|');
-      days.set(day, [...(days.get(day) ?? []), Number(id)]);
+      const ids = days.get(day);
+      if (ids) ids.push(Number(id));
+      else days.set(day, [Number(id)]);
     }
     const results = new Map<string, T>();
     for (const [day, ids] of days) {
