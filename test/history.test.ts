@@ -124,6 +124,7 @@ describe('the tree as of a day', () => {
       mAfter: unit(code: "M", asOf: "2023-07-01") { id depth ancestors { code } parent { code } }
       q2024: unit(code: "Q", asOf: "2024-05-01") { depth kind tier ancestors { code } }
       notYet: unit(code: "N1", asOf: "2024-01-01") { code }
+      unknown: unit(code: "KHÔNG-CÓ|2024-01-01", asOf: "2024-01-01") { code }
       roots2019: roots(asOf: "2019-01-01") { code }
     }`);
     expect(data.mid2023.children).toEqual([
@@ -138,6 +139,7 @@ describe('the tree as of a day', () => {
     expect(data.mAfter.id).toBe(data.mBefore.id);
     expect(data.q2024).toEqual({ depth: 3, kind: 'CELL', tier: 'CELL', ancestors: [{ code: 'P' }, { code: 'A' }, { code: 'X1' }] });
     expect(data.notYet).toBeNull();
+    expect(data.unknown).toBeNull();
     expect(data.roots2019.map((r: any) => r.code)).toEqual(['P', 'Z']);
   });
 

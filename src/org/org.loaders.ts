@@ -6,11 +6,13 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/core';
 import { sortByCode } from '../order';
-import { childrenOn, defaultDay, descendantCountsOn, unitsOn, unitsOnDefaultDay, versionsOf, type UnitView, type VersionRow } from './tree';
+import { childrenOn, defaultDay, descendantCountsOn, unitsByCodeOn, unitsOn, unitsOnDefaultDay, versionsOf, type UnitView, type VersionRow } from './tree';
 
 export interface OrgLoaders {
   /** A unit as it was on a day, or null when it did not exist that day. */
   unitOn(id: number, day: string): Promise<UnitView | null>;
+  /** A unit by code as it was on a day (one statement for `unit(code, asOf)`), or null. */
+  unitByCodeOn(code: string, day: string): Promise<UnitView | null>;
   childrenOn(id: number, day: string): Promise<UnitView[]>;
   descendantCountOn(id: number, day: string): Promise<number>;
   /** Every version of a unit, sorted by start. */
@@ -26,17 +28,24 @@ export interface OrgLoaders {
 
 /** Groups "day|id" keys by day and answers each day's ids with one call. */
 function byDay<T>(fetch: (day: string, ids: number[]) => Promise<Map<number, T>>, missing: T) {
+  return byDayOf<number, T>(Number, fetch, missing);
+}
+
+/** byDay over keys of any kind: "day|key", the key read by `parse`. */
+function byDayOf<K, T>(parse: (key: string) => K, fetch: (day: string, keys: K[]) => Promise<Map<K, T>>, missing: T) {
   return new DataLoader<string, T>(async (keys) => {
-    const days = new Map<string, number[]>();
+    const days = new Map<string, K[]>();
     for (const key of keys) {
-      const [day, id] = key.split('|');
-      const ids = days.get(day);
-      if (ids) ids.push(Number(id));
-      else days.set(day, [Number(id)]);
+      const at = key.indexOf('|');
+      const day = key.slice(0, at);
+      const parsed = parse(key.slice(at + 1));
+      const list = days.get(day);
+      if (list) list.push(parsed);
+      else days.set(day, [parsed]);
     }
     const results = new Map<string, T>();
-    for (const [day, ids] of days) {
-      for (const [id, value] of await fetch(day, ids)) results.set(`${day}|${id}`, value);
+    for (const [day, list] of days) {
+      for (const [key, value] of await fetch(day, list)) results.set(`${day}|${key}`, value);
     }
     return keys.map((k) => results.get(k) ?? missing);
   });
@@ -45,6 +54,16 @@ function byDay<T>(fetch: (day: string, ids: number[]) => Promise<Map<number, T>>
 /** `today`: the request's date, which default days are taken from. */
 export function createOrgLoaders(em: EntityManager, today: string): OrgLoaders {
   const units = byDay<UnitView | null>(async (day, ids) => new Map((await unitsOn(em, day, ids)).map((u) => [u.id, u])), null);
+  // Codes may hold '|': only the first '|' of a key separates the day.
+  const unitsByCode = byDayOf<string, UnitView | null>(
+    (code) => code,
+    async (day, codes) => {
+      const found = await unitsByCodeOn(em, day, codes);
+      for (const u of found) units.prime(`${day}|${u.id}`, u);
+      return new Map(found.map((u) => [u.code, u]));
+    },
+    null,
+  );
   const children = byDay<UnitView[]>(async (day, ids) => {
     const byParent = new Map<number, UnitView[]>(ids.map((id) => [id, []]));
     for (const child of sortByCode(await childrenOn(em, day, ids))) {
@@ -73,6 +92,7 @@ export function createOrgLoaders(em: EntityManager, today: string): OrgLoaders {
   });
   return {
     unitOn: (id, day) => units.load(`${day}|${id}`),
+    unitByCodeOn: (code, day) => unitsByCode.load(`${day}|${code}`),
     onDefaultDay: (key) => onDefaultDay.load('id' in key ? `id:${key.id}` : `code:${key.code}`),
     childrenOn: (id, day) => children.load(`${day}|${id}`),
     descendantCountOn: (id, day) => counts.load(`${day}|${id}`),

@@ -34,9 +34,11 @@ export class OrgUnitResolver {
     @Arg('asOf', () => DateScalar, { nullable: true, description: 'The day whose tree to show.' }) asOf: string | null,
     @Ctx() ctx: Context,
   ): Promise<UnitView | null> {
+    // On a given day: one statement. Without a day, the unit's versions say which day is its default.
+    if (asOf) return visible(ctx, ctx.org.unitByCodeOn(code, asOf));
     const id = await ctx.org.idByCode.load(code);
     if (id === null) return null;
-    return visible(ctx, asOf ? ctx.org.unitOn(id, asOf) : unitOnDefaultDay(ctx.org, id, ctx.today));
+    return visible(ctx, unitOnDefaultDay(ctx.org, id, ctx.today));
   }
 
   @Query(() => [OrgUnitType], { description: 'Units that have no parent on `asOf` (default: today), ordered by code.' })

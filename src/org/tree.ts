@@ -67,6 +67,10 @@ async function views(em: EntityManager, day: string, where: string, params: unkn
 /** Units by id as they were on `day`; a unit that did not exist that day is missing. */
 export const unitsOn = (em: EntityManager, day: string, ids: readonly number[]) => views(em, day, `u.id = any(?::int[])`, [pgArray(ids)]);
 
+/** Units by code as they were on `day`; a code unknown, or of a unit that did not exist that day, is missing. */
+export const unitsByCodeOn = (em: EntityManager, day: string, codes: readonly string[]) =>
+  views(em, day, `u.code = any(?::text[])`, [pgArray(codes)]);
+
 /**
  * Units by id or code, each on its own default day (defaultDay below, in SQL: today if the unit exists today, else
  * its last day before today, else its first day), in one statement: what a batch of Federation references needs.
