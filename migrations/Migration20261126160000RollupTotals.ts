@@ -349,6 +349,20 @@ export function totalsFunctionsSql(options: { yearRows: boolean; replace: boolea
   return out;
 }
 
+/**
+ * The totals' functions (created or replaced): names resolve in pg_catalog and this schema only (the functions run as
+ * their owner), and nobody else may call them. Also run by the migrations that replace them.
+ */
+export function secureFunctionsSql(): string[] {
+  const functions = FUNCTIONS.map((f) => `${f}()`);
+  return [
+    `do $$ begin
+${functions.map((f) => `  execute format('alter function ${f} set search_path = pg_catalog, %I, pg_temp', current_schema());`).join('\n')}
+end $$;`,
+    ...functions.map((f) => `revoke all on function ${f} from public;`),
+  ];
+}
+
 export class Migration20261126160000RollupTotals extends Migration {
   override async up(): Promise<void> {
     for (const t of ALL) {
@@ -374,12 +388,7 @@ export class Migration20261126160000RollupTotals extends Migration {
     this.addSql(`create trigger "disciplinary_actions_rollup_forget_categories" before delete on "disciplinary_actions"
       for each row when (OLD.subject = 'MEMBER' and OLD.path is not null) execute function ${CATEGORIES.table}_forget();`);
 
-    // Names resolve in pg_catalog and this schema only (the functions run as their owner); nobody else calls them.
-    const schemaFunctions = FUNCTIONS.map((f) => `${f}()`);
-    this.addSql(`do $$ begin
-${schemaFunctions.map((f) => `  execute format('alter function ${f} set search_path = pg_catalog, %I, pg_temp', current_schema());`).join('\n')}
-end $$;`);
-    for (const f of schemaFunctions) this.addSql(`revoke all on function ${f} from public;`);
+    for (const sql of secureFunctionsSql()) this.addSql(sql);
 
     // Row-level security, the facts' rule: a scoped reader sees the totals of a unit over the days its path lay under
     // one of the scope unit's paths — exactly the totals of the facts it may see (see Migration…RowSecurity).

@@ -1,5 +1,5 @@
 import { Migration } from '@mikro-orm/migrations';
-import { FUNCTIONS, totalsFunctionsSql } from './Migration20261126160000RollupTotals';
+import { secureFunctionsSql, totalsFunctionsSql } from './Migration20261126160000RollupTotals';
 
 const TABLES = ['rollup_campaigns', 'rollup_discipline', 'rollup_discipline_categories', 'rollup_documents'];
 
@@ -25,10 +25,6 @@ export class Migration20261126180000YearTotals extends Migration {
 
   /** Replaced functions: names resolved in pg_catalog and this schema only, and nobody else may call them. */
   private resecure(): void {
-    const functions = FUNCTIONS.map((f) => `${f}()`);
-    this.addSql(`do $$ begin
-${functions.map((f) => `  execute format('alter function ${f} set search_path = pg_catalog, %I, pg_temp', current_schema());`).join('\n')}
-end $$;`);
-    for (const f of functions) this.addSql(`revoke all on function ${f} from public;`);
+    for (const sql of secureFunctionsSql()) this.addSql(sql);
   }
 }
