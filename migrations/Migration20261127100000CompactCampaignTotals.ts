@@ -2,14 +2,6 @@ import { Migration } from '@mikro-orm/migrations';
 import { secureFunctionsSql, totalsFunctionsSql } from './Migration20261126160000RollupTotals';
 
 /**
- * Compact campaign totals: rollup_campaigns is grouped by (unit, path, year, month, tier, body) and keeps the
- * completed, cancelled, programmed and arising quantities as columns beside `quantity`, instead of grouping by status
- * and origin too. The engine's campaign figures are exactly these sums, and a root reads 2–8× fewer rows: on the
- * national benchmark, the 63 provinces' whole year 2024 is 1,128 rows instead of 8,580, HCM's 1,884 units 4,517
- * instead of 8,874, the table 6.2 instead of 8.3 million rows. The same triggers keep it (their functions are
- * replaced), in the same transaction as every write. And every totals table's index covers its sums (COVERING).
- */
-/**
  * Each totals table's unique index (the triggers' conflict target and the engine's lookup) also carries the sums
  * (INCLUDE): a rollup reads the index alone (an index-only scan, once VACUUM has marked the pages all-visible, which
  * the import does), instead of one heap page per row — on the national benchmark the 63 provinces' campaign rows sat
@@ -22,6 +14,14 @@ const COVERING: [table: string, key: string, sums: string][] = [
   ['rollup_documents', '"unit_id", "year", "month", "path", "kind"', '"quantity"'],
 ];
 
+/**
+ * Compact campaign totals: rollup_campaigns is grouped by (unit, path, year, month, tier, body) and keeps the
+ * completed, cancelled, programmed and arising quantities as columns beside `quantity`, instead of grouping by status
+ * and origin too. The engine's campaign figures are exactly these sums, and a root reads 2–8× fewer rows: on the
+ * national benchmark, the 63 provinces' whole year 2024 is 1,128 rows instead of 8,580, HCM's 1,884 units 4,517
+ * instead of 8,874, the table 6.2 instead of 8.3 million rows. The same triggers keep it (their functions are
+ * replaced), in the same transaction as every write. And every totals table's index covers its sums (COVERING).
+ */
 export class Migration20261127100000CompactCampaignTotals extends Migration {
   override async up(): Promise<void> {
     this.withoutTimeout();
