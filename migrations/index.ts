@@ -9,6 +9,7 @@ import { Migration20261126180000YearTotals } from './Migration20261126180000Year
 import { Migration20261126190000UnitSearch } from './Migration20261126190000UnitSearch';
 import { Migration20261127000000DataVersion } from './Migration20261127000000DataVersion';
 import { Migration20261127100000CompactCampaignTotals } from './Migration20261127100000CompactCampaignTotals';
+import { Migration20261127120000BulkTotals } from './Migration20261127120000BulkTotals';
 
 export const MIGRATIONS = [
   { name: 'Migration20261126000000Initial', class: Migration20261126000000Initial },
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261126190000UnitSearch', class: Migration20261126190000UnitSearch },
   { name: 'Migration20261127000000DataVersion', class: Migration20261127000000DataVersion },
   { name: 'Migration20261127100000CompactCampaignTotals', class: Migration20261127100000CompactCampaignTotals },
+  { name: 'Migration20261127120000BulkTotals', class: Migration20261127120000BulkTotals },
 ];

@@ -15,7 +15,7 @@ import { loadCategories } from '../src/rollup/rollup.loaders';
 import { queryRows } from '../src/sql';
 import { importDataset } from '../src/import';
 import { campaignsDataset } from '../bench/common';
-import { createGraphql, createTestDb, importFiles, seedReference, type TestDb } from './harness';
+import { createGraphql, createTestDb, importFiles, seedReference, writeDataset, type TestDb } from './harness';
 
 /** A small deterministic generator (mulberry32), so that a failure can be replayed. */
 function random(seed: number) {
@@ -381,6 +381,80 @@ describe('after every write', () => {
       await expectSameAsScan(em, { rootIds: ids, years: [2023, 2024], fromMonth: 1, toMonth: 12, asOf: null });
     }
     expect((await queryRows<{ n: number }>(em, 'select count(*)::int as n from rollup_documents'))[0].n).toBe(0);
+  });
+});
+
+describe('a bulk load (mostly new rows): the totals of the years it touches are recomputed, triggers off meanwhile', () => {
+  let db: TestDb;
+  let em: EntityManager;
+  const world = new RandomWorld();
+  const sql = <T = Record<string, unknown>>(text: string) => queryRows<T>(em, text);
+  const bulk = (files: Record<string, string>) => importDataset(db.orm, writeDataset(files), { bulkLoadRows: 1 });
+  const indexOid = async () => (await sql<{ oid: string }>(`select 'rollup_campaigns_key'::regclass::oid::text as oid`))[0].oid;
+  /** Row versions (xmin) of the campaign totals of a year: the same after a write that leaves the year alone. */
+  const versions = async (year: number) =>
+    (await sql<{ v: string }>(`select xmin::text || ':' || unit_id || ':' || coalesce(month, -1) as v from rollup_campaigns where year = ${year} order by 1`)).map((r) => r.v);
+  const disabledTriggers = () => sql(`select tgrelid::regclass::text, tgname from pg_trigger where tgname like '%rollup%' and tgenabled <> 'O'`);
+  const check = async () => {
+    await expectTotalsFresh(em);
+    const ids = (await sql<{ id: number }>('select id from units order by id')).map((r) => r.id);
+    await expectSameAsScan(em, { rootIds: ids, years: [2022, 2023, 2024], fromMonth: 1, toMonth: 12, asOf: null });
+    await expectSameAsScan(em, { rootIds: ids, years: [2022, 2023], fromMonth: 3, toMonth: 8, asOf: null });
+  };
+
+  beforeAll(async () => {
+    db = await createTestDb();
+    em = db.orm.em.fork();
+    await importFiles(db.orm, {
+      'units.csv': world.unitsCsv([...world.versions.keys()]),
+      'cadre_categories.csv': 'code,name\nCM,Cấp ủy viên\nCENTRAL,Diện Trung ương quản lý\nLOCAL,Diện địa phương quản lý\n',
+      'campaigns.csv': world.facts('campaigns', 40, 0),
+      'discipline.csv': world.facts('discipline', 40, 0),
+      'documents.csv': world.facts('documents', 20, 0),
+    });
+  });
+  afterAll(() => db?.close());
+
+  test('every year rebuilt (the table emptied, its index built again), then only the years a load touches', async () => {
+    // Ten times as many new rows as stored, some stored rows changed: the totals are recomputed, every year of them.
+    const oid = await indexOid();
+    const report = await bulk({
+      'campaigns.csv': world.facts('campaigns', 400, 10),
+      'discipline.csv': world.facts('discipline', 400, 10),
+      'documents.csv': world.facts('documents', 200, 5),
+    });
+    expect(report.files['campaigns.csv']).toMatchObject({ created: 400 });
+    expect(report.files['campaigns.csv']!.updated).toBeGreaterThan(0); // a changed row may, by chance, get its own values
+    expect(await indexOid()).not.toBe(oid);
+    expect(await disabledTriggers()).toEqual([]);
+    await check();
+
+    // New rows of 2022 only, and one stored row of 2023 moved to 2022: 2022 and 2023 are recomputed, 2024 kept as it was.
+    const before2024 = await versions(2024);
+    expect(before2024.length).toBeGreaterThan(0);
+    const units = [...world.versions.keys()];
+    const [movedId, moved] = [...world.campaigns].find(([, row]) => row.year === '2023')!;
+    const lines = ['external_id,unit_code,year,month,quantity,body,activity,origin,status'];
+    for (let i = 0; i < 1500; i++) {
+      lines.push(`bulk-2022-${i},${units[i % units.length]},2022,${i % 13 === 0 ? '' : (i % 12) + 1},${1 + (i % 4)},,INSPECTION,${i % 3 === 0 ? 'ARISING' : 'PROGRAMMED'},${i % 5 === 0 ? 'CANCELLED' : 'COMPLETED'}`);
+    }
+    lines.push(`${movedId},${moved.unit_code},2022,${moved.month},${moved.quantity},${moved.body},${moved.activity},${moved.origin},${moved.status}`);
+    const before2023 = await versions(2023);
+    const oid2 = await indexOid();
+    const again = await bulk({ 'campaigns.csv': lines.join('\n') + '\n' });
+    expect(again.files['campaigns.csv']).toMatchObject({ created: 1500, updated: 1 });
+    expect(await indexOid()).toBe(oid2); // rows of other years are kept: deleted and inserted by year, the index kept
+    expect(await versions(2024)).toEqual(before2024);
+    expect(await versions(2023)).not.toEqual(before2023);
+    expect(await disabledTriggers()).toEqual([]);
+    await check();
+
+    // A load of few new rows goes through the triggers (2022's totals rows are not rewritten).
+    const before2022 = await versions(2022);
+    await bulk({ 'campaigns.csv': world.facts('campaigns', 3, 2) });
+    const after2022 = await versions(2022);
+    expect(after2022.filter((v) => before2022.includes(v)).length).toBeGreaterThan(after2022.length / 2);
+    await check();
   });
 });
 

@@ -196,6 +196,7 @@ export async function writeStagedFacts(trx: Knex.Transaction, file: FactFile, bu
     returning id, row_key, (xmax = 0) as inserted`;
   const rows = Number((await trx.raw(`select count(*)::bigint as n from ${stage}`)).rows[0].n);
   const rebuildIndexes = await dropIndexesForBulkLoad(trx, table, rows, bulkLoadRows);
+  const rebuildTotals = await suspendTotalsForBulkLoad(trx, file, rows, bulkLoadRows);
   let created: number;
   let updated: number;
   if (file === 'discipline.csv') {
@@ -220,7 +221,51 @@ export async function writeStagedFacts(trx: Knex.Transaction, file: FactFile, bu
     updated = Number(counts.rows[0].updated);
   }
   await rebuildIndexes();
+  await rebuildTotals(created + updated > 0);
   return { rows, created, updated, unchanged: rows - created - updated };
+}
+
+/** The rollup totals each fact file's rows are summed into, and the tables whose triggers keep them. */
+const TOTALS: Record<FactFile, { totals: string[]; triggered: string[] }> = {
+  'campaigns.csv': { totals: ['rollup_campaigns'], triggered: ['campaigns'] },
+  'discipline.csv': { totals: ['rollup_discipline', 'rollup_discipline_categories'], triggered: ['disciplinary_actions', 'disciplinary_action_categories'] },
+  'documents.csv': { totals: ['rollup_documents'], triggered: ['documents'] },
+};
+
+/**
+ * A load of mostly new rows (at least `bulkLoadRows` of them, and at least half as many as were stored) keeps the
+ * rollup totals faster by recomputing the years it touches afterwards than through the triggers, row group by row
+ * group (Migration20261127120000BulkTotals; measured in the closing note of issue 5). The triggers of the tables it
+ * writes are disabled for the rest of the import's transaction and enabled again after the rebuild: DDL is
+ * transactional, so a failed import leaves them as they were, and writers elsewhere wait for the import (ALTER
+ * TABLE's lock) instead of writing without them; readers of a totals table rebuilt whole (TRUNCATE) wait too. The
+ * years are those of the staged rows and of the stored rows they replace (a row may move to another year). Returns
+ * what to do once the rows are written (`changed`: any were).
+ */
+async function suspendTotalsForBulkLoad(trx: Knex.Transaction, file: FactFile, staged: number, bulkLoadRows: number): Promise<(changed: boolean) => Promise<void>> {
+  const nothing = async () => undefined;
+  const table = FACT_TABLE[file];
+  const stage = STAGE_TABLE[file];
+  if (staged < bulkLoadRows) return nothing;
+  const stored = Math.max(0, Number((await trx.raw(`select reltuples::bigint as n from pg_class where oid = ?::regclass`, [table])).rows[0].n));
+  if (staged < stored / 2) return nothing;
+  const found = await trx.raw(
+    `with j as materialized (select s.year as staged_year, t.year as stored_year from ${stage} s left join ${table} t on t.row_key = s.row_key)
+     select count(stored_year)::bigint as matched,
+       array(select staged_year from j union select stored_year from j where stored_year is not null order by 1) as years
+     from j`,
+  );
+  const fresh = staged - Number(found.rows[0].matched);
+  if (fresh < bulkLoadRows || fresh < stored / 2) return nothing;
+  const years: number[] = found.rows[0].years;
+  const { totals, triggered } = TOTALS[file];
+  const triggers = (action: 'enable' | 'disable') =>
+    triggered.map((t) => `alter table ${t} ${['insert', 'update', 'delete'].map((op) => `${action} trigger ${t}_rollup_${op}`).join(', ')}`);
+  for (const sql of triggers('disable')) await trx.raw(sql);
+  return async (changed) => {
+    if (changed) for (const t of totals) await trx.raw(`select ${t}_rebuild_years(?::smallint[])`, [pgArray(years)]);
+    for (const sql of triggers('enable')) await trx.raw(sql);
+  };
 }
 
 /** Below this many staged rows, or when they are less than half the stored ones, indexes are kept as they are. */
