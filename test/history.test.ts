@@ -7,6 +7,8 @@
  */
 import { statementCounter } from '../src/db';
 import { importErrors, importFiles, useDatabase } from './harness';
+import { monthsInterval, periodBounds } from '../src/dates';
+import { placeFact } from '../src/org/history';
 
 const UNITS = `code,parent_code,name,kind,valid_from,valid_to,successor_code
 P,,Tỉnh ủy Thử nghiệm,PROVINCIAL_COMMITTEE,,,
@@ -51,6 +53,22 @@ async function totals(codes: string[], year: number, asOf?: string, months = '')
   const data = await t.gql.data(`{ ${fields.join('\n')} }`);
   return Object.fromEntries(codes.map((c, i) => [c, data[`u${i}`].rollup.campaigns.total]));
 }
+
+test('month bounds (computed once per month): leap Februaries, December, whole years; facts placed on them', () => {
+  expect(periodBounds(2024, 2)).toEqual({ first: '2024-02-01', last: '2024-02-29', end: '2024-03-01' });
+  expect(periodBounds(2023, 2)).toEqual({ first: '2023-02-01', last: '2023-02-28', end: '2023-03-01' });
+  expect(periodBounds(2100, 2).last).toBe('2100-02-28');
+  expect(periodBounds(2023, 12)).toEqual({ first: '2023-12-01', last: '2023-12-31', end: '2024-01-01' });
+  expect(periodBounds(2023, null)).toEqual({ first: '2023-01-01', last: '2023-12-31', end: '2024-01-01' });
+  expect(periodBounds(2023, 11)).toBe(periodBounds(2023, 11)); // the same object: kept
+  expect(monthsInterval(2024, 2, 2)).toEqual({ from: '2024-02-01', to: '2024-03-01' });
+  // A unit that ended on 15 March 2023 (exclusive): a March fact goes on its last day, 14 March; April: nowhere.
+  const versions = [{ from: null, to: '2023-03-15', parentCode: null, name: 'Chi bộ Hạ Long', kind: 'CELL' as const }];
+  expect(placeFact(versions, 2023, 3)).toEqual({ refDate: '2023-03-14', tier: 'CELL' });
+  expect(placeFact(versions, 2023, 2)).toEqual({ refDate: '2023-02-28', tier: 'CELL' });
+  expect(placeFact(versions, 2023, 4)).toBeUndefined();
+  expect(placeFact(versions, 2023, null)).toEqual({ refDate: '2023-03-14', tier: 'CELL' });
+});
 
 describe('default rollups: each fact along the tree of its reference date', () => {
   test('a unit moved mid-year counts in its old parent before the move and in its new parent after', async () => {

@@ -60,12 +60,16 @@ function stageValues(file: FactFile, fact: FactRow, rejected: boolean): (string 
   return values;
 }
 
+const COPY_SPECIAL = /[\\\t\n\r]/;
+
 /** One value in COPY's text format: `\N` for null, backslash escapes for the characters COPY gives meaning to. */
 function copyText(value: string | number | boolean | null | string[]): string {
   if (value === null) return '\\N';
   if (typeof value === 'boolean') return value ? 't' : 'f';
   if (typeof value === 'number') return String(value);
   const text = Array.isArray(value) ? pgArray(value) : value;
+  // Most values have nothing to escape: a test is cheaper than a replace that finds nothing.
+  if (!COPY_SPECIAL.test(text)) return text;
   return text.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
 }
 

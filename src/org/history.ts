@@ -44,10 +44,11 @@ export interface Placement {
  * unit existed on no day of it.
  */
 export function placeFact(versions: readonly Version[], year: number, month: number | null): Placement | undefined {
-  const { first, last } = periodBounds(year, month);
+  const { first, last, end } = periodBounds(year, month);
+  const period = { from: first, to: end };
   for (let i = versions.length - 1; i >= 0; i--) {
     const v = versions[i];
-    if (!overlaps(v, { from: first, to: addDays(last, 1) })) continue;
+    if (!overlaps(v, period)) continue;
     const day = v.to !== null && v.to <= last ? addDays(v.to, -1) : last;
     return { refDate: day, tier: TIER_OF_KIND[v.kind] };
   }
