@@ -1,5 +1,5 @@
-import { GraphQLError } from 'graphql';
-import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
+import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, FieldResolver, Info, Int, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../context';
 import { DateScalar } from '../graphql-date';
 import { MAX_YEAR, MIN_YEAR, validatePeriod } from '../rollup/period';
@@ -11,6 +11,7 @@ import { unitOnDefaultDay } from './org.loaders';
 import { OrgUnitType, PeriodInput, UnitVersionType } from './org.types';
 import { rootsOn, defaultDay, type UnitView, type VersionRow } from './tree';
 import { isVisible } from '../auth/scope';
+import { prefetchRollups } from '../rollup/prefetch';
 
 /** The unit as the caller may see it: itself if it lies in the caller's scope that day, else null. */
 async function visible(ctx: Context, view: Promise<UnitView | null> | UnitView | null): Promise<UnitView | null> {
@@ -45,6 +46,7 @@ export class OrgUnitResolver {
   async roots(
     @Arg('asOf', () => DateScalar, { nullable: true, description: 'The day whose tree to show; default today.' }) asOf: string | null,
     @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<UnitView[]> {
     const day = asOf ?? ctx.today;
     // A scoped caller's tree starts at its scope unit: nothing above it is readable.
@@ -52,7 +54,9 @@ export class OrgUnitResolver {
       const top = await visible(ctx, ctx.org.unitOn(ctx.scopeUnitId, day));
       return top ? [top] : [];
     }
-    return sortByCode(await rootsOn(ctx.em, day));
+    const roots = sortByCode(await rootsOn(ctx.em, day));
+    void prefetchRollups(ctx, info, roots);
+    return roots;
   }
 
   @Query(() => [CadreCategoryType], { description: 'Every cadre category, ordered by code.' })
@@ -66,8 +70,10 @@ export class OrgUnitResolver {
   }
 
   @FieldResolver(() => [OrgUnitType], { description: 'Units directly below this one on `asOf`, ordered by code.' })
-  async children(@Root() unit: UnitView, @Ctx() ctx: Context): Promise<UnitView[]> {
-    return (await ctx.org.childrenOn(unit.id, unit.asOf)).filter((c) => isVisible(c, ctx.scopeUnitId));
+  async children(@Root() unit: UnitView, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<UnitView[]> {
+    const children = (await ctx.org.childrenOn(unit.id, unit.asOf)).filter((c) => isVisible(c, ctx.scopeUnitId));
+    void prefetchRollups(ctx, info, children);
+    return children;
   }
 
   @FieldResolver(() => [OrgUnitType], {

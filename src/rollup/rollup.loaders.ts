@@ -18,10 +18,19 @@ export interface RollupRequest {
   asOf: string | null;
 }
 
+/** The rollup sections that each cost a statement. */
+export type RollupSection = 'campaigns' | 'discipline' | 'documents';
+
 export interface RollupLoaders {
   campaigns(request: RollupRequest): Promise<CampaignStats>;
   discipline(request: RollupRequest): Promise<DisciplineStats>;
   documents(request: RollupRequest): Promise<DocumentStats>;
+  /**
+   * Asks for a section's rollup ahead of its field (src/rollup/prefetch.ts): the requests made before the current
+   * microtasks finish go out together, one statement per section and period, at once — not after the executor's next
+   * walk over the units, when the loaders would dispatch — and the loaders then answer them from their cache.
+   */
+  prefetch(section: RollupSection, request: Omit<RollupRequest, 'unitId'>, unitIds: readonly number[]): Promise<void>;
   /** Every cadre category ordered by code, read once per request. */
   categories(): Promise<CadreCategoryType[]>;
 }
@@ -40,36 +49,84 @@ export function createRollupLoaders(em: EntityManager, scopeUnitId: number | nul
   const loaders = new Map<string, DataLoader<string, unknown>>();
   let categories: Promise<CadreCategoryType[]> | undefined;
   const getCategories = () => (categories ??= loadCategories(em));
+  const batches: Record<RollupSection, Batch<unknown>> = {
+    campaigns: (scope) => campaignStats(em, scope),
+    discipline: (scope) => disciplineStats(em, scope, getCategories()),
+    documents: (scope) => documentStats(em, scope),
+  };
 
-  function load<T>(section: string, request: RollupRequest, batch: Batch<T>): Promise<T> {
-    const { fromMonth, toMonth } = request.period;
-    const group = `${section}:${fromMonth}-${toMonth}:${request.asOf ?? 'reference-date'}`;
-    let loader = loaders.get(group) as DataLoader<string, T> | undefined;
+  /** Every root for every year of `keys` ("root:year"), over the request's months, along its tree. */
+  const scopeOf = (keys: readonly string[], request: RollupRequest): RollupScope => {
+    const pairs = keys.map((k) => k.split(':').map(Number));
+    return {
+      rootIds: [...new Set(pairs.map(([id]) => id))],
+      years: [...new Set(pairs.map(([, year]) => year))],
+      fromMonth: request.period.fromMonth,
+      toMonth: request.period.toMonth,
+      asOf: request.asOf,
+      scopeUnitId,
+      source,
+    };
+  };
+  const groupOf = (section: RollupSection, request: RollupRequest) =>
+    `${section}:${request.period.fromMonth}-${request.period.toMonth}:${request.asOf ?? 'reference-date'}`;
+
+  function loaderOf(section: RollupSection, request: RollupRequest): DataLoader<string, unknown> {
+    const group = groupOf(section, request);
+    let loader = loaders.get(group);
     if (!loader) {
-      loader = new DataLoader<string, T>(async (keys) => {
+      loader = new DataLoader<string, unknown>(async (keys) => {
         // Every root for every year asked for: one statement even when each root asks for other years.
-        const pairs = keys.map((k) => k.split(':').map(Number));
-        const scope: RollupScope = {
-          rootIds: [...new Set(pairs.map(([id]) => id))],
-          years: [...new Set(pairs.map(([, year]) => year))],
-          fromMonth,
-          toMonth,
-          asOf: request.asOf,
-          scopeUnitId,
-          source,
-        };
-        const result = await batch(scope);
+        const result = await batches[section](scopeOf(keys, request));
         return keys.map((k) => result.get(k)!);
       });
-      loaders.set(group, loader as DataLoader<string, unknown>);
+      loaders.set(group, loader);
     }
-    return loader.load(rollupKey(request.unitId, request.period.year));
+    return loader;
   }
 
+  // Prefetched requests by group, sent when the microtasks queued before the first of them have run.
+  const pending = new Map<string, { section: RollupSection; request: RollupRequest; keys: Set<string>; sent: (done: Promise<unknown>) => void }>();
+  const sendPending = () => {
+    for (const { section, request, keys, sent } of pending.values()) {
+      const list = [...keys];
+      const result = batches[section](scopeOf(list, request));
+      const loader = loaderOf(section, request);
+      for (const key of list) loader.prime(key, result.then((r) => r.get(key)));
+      sent(result); // the primed promises carry its error, if any, to the fields
+    }
+    pending.clear();
+  };
+
+  const groupAnswered = new WeakMap<object, Promise<unknown>>();
+  const load = <T>(section: RollupSection, request: RollupRequest) =>
+    loaderOf(section, request).load(rollupKey(request.unitId, request.period.year)) as Promise<T>;
+
   return {
-    campaigns: (request) => load('campaigns', request, (scope) => campaignStats(em, scope)),
-    discipline: (request) => load('discipline', request, (scope) => disciplineStats(em, scope, getCategories())),
-    documents: (request) => load('documents', request, (scope) => documentStats(em, scope)),
+    campaigns: (request) => load<CampaignStats>('campaigns', request),
+    discipline: (request) => load<DisciplineStats>('discipline', request),
+    documents: (request) => load<DocumentStats>('documents', request),
+    prefetch(section, request, unitIds) {
+      if (unitIds.length === 0) return Promise.resolve();
+      if (pending.size === 0) queueMicrotask(sendPending);
+      const first = { ...request, unitId: unitIds[0] };
+      const group = groupOf(section, first);
+      let asked = pending.get(group);
+      if (!asked) {
+        let sent!: (done: Promise<unknown>) => void;
+        const answered = new Promise<Promise<unknown>>((resolve) => (sent = resolve)).then((done) => done);
+        answered.catch(() => undefined);
+        asked = { section, request: first, keys: new Set(), sent };
+        pending.set(group, asked);
+        groupAnswered.set(asked, answered);
+      }
+      for (const id of unitIds) asked.keys.add(rollupKey(id, request.period.year));
+      // Settles once the statement is answered (for tests); the fields read the primed answers.
+      return groupAnswered.get(asked)!.then(
+        () => undefined,
+        () => undefined,
+      );
+    },
     categories: getCategories,
   };
 }
