@@ -242,6 +242,17 @@ class RandomWorld {
     return { ...common, body: r.pick(['COMMITTEE', 'STANDING_COMMITTEE', 'INSPECTION_COMMISSION', 'PARTY_CELL']), subject, form: r.pick(forms), categories };
   }
 
+  /** The whole tree, three cadre categories, and that many new campaigns, disciplinary actions and documents. */
+  firstFiles(campaigns: number, discipline: number, documents: number): Record<string, string> {
+    return {
+      'units.csv': this.unitsCsv([...this.versions.keys()]),
+      'cadre_categories.csv': 'code,name\nCM,Cấp ủy viên\nCENTRAL,Diện Trung ương quản lý\nLOCAL,Diện địa phương quản lý\n',
+      'campaigns.csv': this.facts('campaigns', campaigns, 0),
+      'discipline.csv': this.facts('discipline', discipline, 0),
+      'documents.csv': this.facts('documents', documents, 0),
+    };
+  }
+
   /** `n` new rows, and `m` stored rows given again with other values (quantity, month, status, unit, categories…). */
   facts(file: 'campaigns' | 'discipline' | 'documents', n: number, m: number): string {
     const stored = this[file];
@@ -274,13 +285,7 @@ describe('after every write', () => {
   beforeAll(async () => {
     db = await createTestDb();
     em = db.orm.em.fork();
-    await importFiles(db.orm, {
-      'units.csv': world.unitsCsv([...world.versions.keys()]),
-      'cadre_categories.csv': 'code,name\nCM,Cấp ủy viên\nCENTRAL,Diện Trung ương quản lý\nLOCAL,Diện địa phương quản lý\n',
-      'campaigns.csv': world.facts('campaigns', 80, 0),
-      'discipline.csv': world.facts('discipline', 60, 0),
-      'documents.csv': world.facts('documents', 20, 0),
-    });
+    await importFiles(db.orm, world.firstFiles(80, 60, 20));
   });
   afterAll(() => db?.close());
 
@@ -405,13 +410,7 @@ describe('a bulk load (mostly new rows): the totals of the years it touches are 
   beforeAll(async () => {
     db = await createTestDb();
     em = db.orm.em.fork();
-    await importFiles(db.orm, {
-      'units.csv': world.unitsCsv([...world.versions.keys()]),
-      'cadre_categories.csv': 'code,name\nCM,Cấp ủy viên\nCENTRAL,Diện Trung ương quản lý\nLOCAL,Diện địa phương quản lý\n',
-      'campaigns.csv': world.facts('campaigns', 40, 0),
-      'discipline.csv': world.facts('discipline', 40, 0),
-      'documents.csv': world.facts('documents', 20, 0),
-    });
+    await importFiles(db.orm, world.firstFiles(40, 40, 20));
   });
   afterAll(() => db?.close());
 
