@@ -18,6 +18,9 @@ export interface RollupRequest {
   asOf: string | null;
 }
 
+/** A rollup request without its unit: what its loader groups by. */
+type PeriodAndTree = Omit<RollupRequest, 'unitId'>;
+
 /** The rollup sections that each cost a statement. */
 export type RollupSection = 'campaigns' | 'discipline' | 'documents';
 
@@ -29,8 +32,9 @@ export interface RollupLoaders {
    * Asks for a section's rollup ahead of its field (src/rollup/prefetch.ts): the requests made before the current
    * microtasks finish go out together, one statement per section and period, at once — not after the executor's next
    * walk over the units, when the loaders would dispatch — and the loaders then answer them from their cache.
+   * Settles once the statement is answered (for tests).
    */
-  prefetch(section: RollupSection, request: Omit<RollupRequest, 'unitId'>, unitIds: readonly number[]): Promise<void>;
+  prefetch(section: RollupSection, request: PeriodAndTree, unitIds: readonly number[]): Promise<void>;
   /** Every cadre category ordered by code, read once per request. */
   categories(): Promise<CadreCategoryType[]>;
 }
@@ -56,7 +60,7 @@ export function createRollupLoaders(em: EntityManager, scopeUnitId: number | nul
   };
 
   /** Every root for every year of `keys` ("root:year"), over the request's months, along its tree. */
-  const scopeOf = (keys: readonly string[], request: RollupRequest): RollupScope => {
+  const scopeOf = (keys: readonly string[], request: PeriodAndTree): RollupScope => {
     const pairs = keys.map((k) => k.split(':').map(Number));
     return {
       rootIds: [...new Set(pairs.map(([id]) => id))],
@@ -68,10 +72,10 @@ export function createRollupLoaders(em: EntityManager, scopeUnitId: number | nul
       source,
     };
   };
-  const groupOf = (section: RollupSection, request: RollupRequest) =>
+  const groupOf = (section: RollupSection, request: PeriodAndTree) =>
     `${section}:${request.period.fromMonth}-${request.period.toMonth}:${request.asOf ?? 'reference-date'}`;
 
-  function loaderOf(section: RollupSection, request: RollupRequest): DataLoader<string, unknown> {
+  function loaderOf(section: RollupSection, request: PeriodAndTree): DataLoader<string, unknown> {
     const group = groupOf(section, request);
     let loader = loaders.get(group);
     if (!loader) {
@@ -86,19 +90,19 @@ export function createRollupLoaders(em: EntityManager, scopeUnitId: number | nul
   }
 
   // Prefetched requests by group, sent when the microtasks queued before the first of them have run.
-  const pending = new Map<string, { section: RollupSection; request: RollupRequest; keys: Set<string>; sent: (done: Promise<unknown>) => void }>();
+  const pending = new Map<string, { section: RollupSection; request: PeriodAndTree; keys: Set<string>; send: (result: Promise<unknown>) => void; answered: Promise<void> }>();
   const sendPending = () => {
-    for (const { section, request, keys, sent } of pending.values()) {
+    for (const { section, request, keys, send } of pending.values()) {
       const list = [...keys];
       const result = batches[section](scopeOf(list, request));
       const loader = loaderOf(section, request);
+      // The primed promises carry the statement's error, if any, to the fields.
       for (const key of list) loader.prime(key, result.then((r) => r.get(key)));
-      sent(result); // the primed promises carry its error, if any, to the fields
+      send(result);
     }
     pending.clear();
   };
 
-  const groupAnswered = new WeakMap<object, Promise<unknown>>();
   const load = <T>(section: RollupSection, request: RollupRequest) =>
     loaderOf(section, request).load(rollupKey(request.unitId, request.period.year)) as Promise<T>;
 
@@ -109,23 +113,15 @@ export function createRollupLoaders(em: EntityManager, scopeUnitId: number | nul
     prefetch(section, request, unitIds) {
       if (unitIds.length === 0) return Promise.resolve();
       if (pending.size === 0) queueMicrotask(sendPending);
-      const first = { ...request, unitId: unitIds[0] };
-      const group = groupOf(section, first);
+      const group = groupOf(section, request);
       let asked = pending.get(group);
       if (!asked) {
-        let sent!: (done: Promise<unknown>) => void;
-        const answered = new Promise<Promise<unknown>>((resolve) => (sent = resolve)).then((done) => done);
-        answered.catch(() => undefined);
-        asked = { section, request: first, keys: new Set(), sent };
-        pending.set(group, asked);
-        groupAnswered.set(asked, answered);
+        let send!: (result: Promise<unknown>) => void;
+        const answered = new Promise<void>((resolve) => (send = (result) => void result.then(() => resolve(), () => resolve())));
+        pending.set(group, (asked = { section, request, keys: new Set(), send, answered }));
       }
       for (const id of unitIds) asked.keys.add(rollupKey(id, request.period.year));
-      // Settles once the statement is answered (for tests); the fields read the primed answers.
-      return groupAnswered.get(asked)!.then(
-        () => undefined,
-        () => undefined,
-      );
+      return asked.answered;
     },
     categories: getCategories,
   };
