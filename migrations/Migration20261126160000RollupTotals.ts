@@ -91,6 +91,17 @@ const dimList = (t: Totals, prefix = '') => t.dims.map((d) => `${prefix}${d.name
 const sourceList = (t: Totals, prefix = '') => [...t.dims.map((d) => d.name), ...(t.inputs ?? [])].map((c) => `${prefix}${c}`).join(', ');
 const measures = (t: Totals) => t.measures ?? [];
 
+type Measure = { name: string; when: string };
+/** Beside `q`, each measure: `of` writes one SQL expression for each (null: `q` itself), joined by `separator`. */
+const eachSum = (t: Totals, of: (m: Measure | null) => string, separator = ', ') => [null, ...measures(t)].map(of).join(separator);
+/** A group is kept while any of its sums is not 0 (a changed status moves only the measures). */
+const anyNonZero = (t: Totals, of: (m: Measure | null) => string) => eachSum(t, (m) => `${of(m)} <> 0`, ' or ');
+const sumName = (m: Measure | null) => (m ? m.name : 'q');
+/** A sum over source rows (`q` signed quantities, the measures' inputs beside them). */
+const sumOfSource = (m: Measure | null) => (m ? `sum(case when ${m.when} then q else 0 end)` : 'sum(q)');
+/** A sum over rows that already carry the sums (columns named by sumName), optionally qualified by `prefix`. */
+const sumOfSums = (prefix = '') => (m: Measure | null) => `sum(${prefix}${sumName(m)})`;
+
 /**
  * Contributions of the member actions `actions` (an alias-able relation with the action columns, `q` the signed
  * quantity) through `links` (category links): rows of (path, year, month, body, category_id, q).
@@ -109,26 +120,21 @@ const categoryRows = (actions: string, links: string, q: string) =>
 function applyDelta(t: Totals, source: string, onlyAdds = false): string {
   const dims = dimList(t);
   const ms = measures(t);
-  // Beside q, each measure's sum; a group is kept while any of its sums is not 0 (a changed status moves only those).
-  const sums = (of: (m: { name: string; when: string } | null) => string) => [null, ...ms].map(of).join(', ');
-  const nonZero = (of: (m: { name: string; when: string } | null) => string) => [null, ...ms].map((m) => `${of(m)} <> 0`).join(' or ');
-  const summed = (prefix: string) => (m: { name: string } | null) => `sum(${prefix}${m ? m.name : 'q'})`;
   const cols = ms.map((m) => `, ${m.name}`).join('');
   const upsert = `insert into ${t.table} as t (unit_id, path, year, month, ${dims}, quantity${cols})
       select unit_id, path::ltree, year, month, ${dims}, q${cols} from (
-        select a.unit_id::int as unit_id, array_to_string(d.labels[1:a.i], '.') as path, d.year, d.month, ${dimList(t, 'd.')}, ${sums((m) => `${summed('d.')(m)} as ${m ? m.name : 'q'}`)}
+        select a.unit_id::int as unit_id, array_to_string(d.labels[1:a.i], '.') as path, d.year, d.month, ${dimList(t, 'd.')}, ${eachSum(t, (m) => `${sumOfSums('d.')(m)} as ${sumName(m)}`)}
         from d cross join lateral unnest(d.labels) with ordinality as a(unit_id, i)
-        group by 1, 2, d.year, d.month, ${dimList(t, 'd.')} having ${nonZero(summed('d.'))}) x
+        group by 1, 2, d.year, d.month, ${dimList(t, 'd.')} having ${anyNonZero(t, sumOfSums('d.'))}) x
       order by unit_id, year, month
       on conflict (unit_id, year, month, path, ${dims}) do update set quantity = t.quantity + excluded.quantity${ms.map((m) => `, ${m.name} = t.${m.name} + excluded.${m.name}`).join('')}`;
-  const measured = (m: { name: string; when: string } | null) => (m ? `sum(case when ${m.when} then q else 0 end)` : 'sum(q)');
-  const monthly = `select string_to_array(ltree2text(path), '.') as labels, year, month, ${dims}, ${sums((m) => `${measured(m)} as ${m ? m.name : 'q'}`)} from (${source}) s
-      where path is not null group by 1, year, month, ${dims} having ${nonZero(measured)}`;
+  const monthly = `select string_to_array(ltree2text(path), '.') as labels, year, month, ${dims}, ${eachSum(t, (m) => `${sumOfSource(m)} as ${sumName(m)}`)} from (${source}) s
+      where path is not null group by 1, year, month, ${dims} having ${anyNonZero(t, sumOfSource)}`;
   // With year rows: each delta also goes to month 0 of its year (the whole year, unstated months included).
   const deltas = settings.yearRows
     ? `with dm as (${monthly}),
     d as (select * from dm union all
-      select labels, year, 0::smallint, ${dims}, ${sums(summed(''))} from dm group by labels, year, ${dims} having ${nonZero(summed(''))})`
+      select labels, year, 0::smallint, ${dims}, ${eachSum(t, sumOfSums())} from dm group by labels, year, ${dims} having ${anyNonZero(t, sumOfSums())})`
     : `with d as (
       ${monthly})`;
   if (onlyAdds) return `${deltas}\n    ${upsert};`;
@@ -350,11 +356,11 @@ export function totalsFunctionsSql(options: { yearRows: boolean; replace: boolea
 }
 
 /**
- * The totals' functions (created or replaced): names resolve in pg_catalog and this schema only (the functions run as
- * their owner), and nobody else may call them. Also run by the migrations that replace them.
+ * The totals' functions (created or replaced; `functions` as signatures, by default the FUNCTIONS): names resolve in
+ * pg_catalog and this schema only (the functions run as their owner), and nobody else may call them. Also run by the
+ * migrations that replace them.
  */
-export function secureFunctionsSql(): string[] {
-  const functions = FUNCTIONS.map((f) => `${f}()`);
+export function secureFunctionsSql(functions: readonly string[] = FUNCTIONS.map((f) => `${f}()`)): string[] {
   return [
     `do $$ begin
 ${functions.map((f) => `  execute format('alter function ${f} set search_path = pg_catalog, %I, pg_temp', current_schema());`).join('\n')}
@@ -364,9 +370,7 @@ end $$;`,
 }
 
 /** The bulk rebuild's functions (levelRebuildSql): one per totals table, taking the years to recompute. */
-export const REBUILD_YEARS_FUNCTIONS = ['rollup_campaigns', 'rollup_discipline', 'rollup_discipline_categories', 'rollup_documents'].map(
-  (table) => `${table}_rebuild_years(smallint[])`,
-);
+export const REBUILD_YEARS_FUNCTIONS = ALL.map((t) => `${t.table}_rebuild_years(smallint[])`);
 
 /**
  * Bulk rebuild (Migration20261127120000BulkTotals): `<table>_rebuild_years(years)` recomputes a totals table's rows of
@@ -384,18 +388,17 @@ export function levelRebuildSql(): string[] {
   try {
     return all().map((t) => {
       const dims = dimList(t);
-      const ms = measures(t);
-      const sumNames = ['q', ...ms.map((m) => m.name)];
-      const measured = [`sum(q) as q`, ...ms.map((m) => `sum(case when ${m.when} then q else 0 end) as ${m.name}`)].join(', ');
-      const summed = sumNames.map((n) => `sum(${n}) as ${n}`).join(', ');
-      const having = sumNames.map((n) => `sum(${n}) <> 0`).join(' or ');
-      const measuredNonZero = [`sum(q) <> 0`, ...ms.map((m) => `sum(case when ${m.when} then q else 0 end) <> 0`)].join(' or ');
+      const sumNames = eachSum(t, sumName);
+      const measured = eachSum(t, (m) => `${sumOfSource(m)} as ${sumName(m)}`);
+      const summed = eachSum(t, (m) => `${sumOfSums()(m)} as ${sumName(m)}`);
+      const having = anyNonZero(t, sumOfSums());
+      const measuredNonZero = anyNonZero(t, sumOfSource);
       const source =
         t.table === CATEGORIES.table
           ? `${categoryRows(DISCIPLINE.facts, CATEGORIES.facts, 'a.quantity')} and a.year = any(p_years)`
           : `${fromScratch(t)} where year = any(p_years)`;
-      const columns = `unit_id, path, year, month, ${dims}, quantity${ms.map((m) => `, ${m.name}`).join('')}`;
-      const values = `labels[k], array_to_string(labels, '.')::ltree, year, month, ${dims}, ${sumNames.join(', ')}`;
+      const columns = `unit_id, path, year, month, ${dims}, quantity${measures(t).map((m) => `, ${m.name}`).join('')}`;
+      const values = `labels[k], array_to_string(labels, '.')::ltree, year, month, ${dims}, ${sumNames}`;
       return `create or replace function ${t.table}_rebuild_years(p_years smallint[]) returns void language plpgsql security definer as $$
 declare
   v_depth int;
@@ -425,9 +428,9 @@ begin
       -- This level: its units' own facts, and the level below summed into its parents.
       create temporary table rollup_level_next on commit drop as
         select labels, year, month, ${dims}, ${summed} from (
-          select labels[1:k] as labels, year, month, ${dims}, ${sumNames.join(', ')} from pg_temp.rollup_level
+          select labels[1:k] as labels, year, month, ${dims}, ${sumNames} from pg_temp.rollup_level
           union all
-          select labels, year, month, ${dims}, ${sumNames.join(', ')} from pg_temp.rollup_level_facts where cardinality(labels) = k) x
+          select labels, year, month, ${dims}, ${sumNames} from pg_temp.rollup_level_facts where cardinality(labels) = k) x
         group by labels, year, month, ${dims} having ${having};
       drop table pg_temp.rollup_level;
       alter table pg_temp.rollup_level_next rename to rollup_level;

@@ -1,5 +1,5 @@
 import { Migration } from '@mikro-orm/migrations';
-import { levelRebuildSql, REBUILD_YEARS_FUNCTIONS } from './Migration20261126160000RollupTotals';
+import { levelRebuildSql, REBUILD_YEARS_FUNCTIONS, secureFunctionsSql } from './Migration20261126160000RollupTotals';
 
 /**
  * Bulk rebuild of the rollup totals by year (`rollup_<section>_rebuild_years(years)`, see levelRebuildSql): an import
@@ -10,10 +10,7 @@ import { levelRebuildSql, REBUILD_YEARS_FUNCTIONS } from './Migration20261126160
 export class Migration20261127120000BulkTotals extends Migration {
   override async up(): Promise<void> {
     for (const sql of levelRebuildSql()) this.addSql(sql);
-    this.addSql(`do $$ begin
-${REBUILD_YEARS_FUNCTIONS.map((f) => `  execute format('alter function ${f} set search_path = pg_catalog, %I, pg_temp', current_schema());`).join('\n')}
-end $$;`);
-    for (const f of REBUILD_YEARS_FUNCTIONS) this.addSql(`revoke all on function ${f} from public;`);
+    for (const sql of secureFunctionsSql(REBUILD_YEARS_FUNCTIONS)) this.addSql(sql);
   }
 
   override async down(): Promise<void> {

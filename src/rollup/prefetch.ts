@@ -8,7 +8,8 @@
  * 1,884 units no faster (its statements and the walk already fill both cores of the machine). They are made with
  * exactly the request the `rollup` field will make (same unit, period and tree) and primed into the request's own
  * rollup loaders: the field then finds the answer, or its pending promise, in the loader's cache — same statements,
- * same scope, same errors. */
+ * same scope, same errors.
+ */
 import { getArgumentValues, Kind, type FieldNode, type GraphQLField, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 import type { Context } from '../context';
 import type { UnitView } from '../org/tree';
