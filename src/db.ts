@@ -5,7 +5,7 @@
  * primary's; which one a read uses is decided by the ReadRouter below (src/sql.ts asks it), writes stay on the primary.
  */
 import fs from 'node:fs';
-import { MikroORM, type Options, type LoggerNamespace, DefaultLogger, type LoggerOptions, type Connection, type EntityManager } from '@mikro-orm/core';
+import { MikroORM, type Options, type LoggerNamespace, DefaultLogger, type LoggerOptions, type Connection, type EntityManager, type Transaction } from '@mikro-orm/core';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import { PGlite } from '@electric-sql/pglite';
@@ -124,9 +124,21 @@ export async function openDatabase(target: DbTarget | Config): Promise<Orm> {
   return orm;
 }
 
-/** Applies every pending migration; returns the names of those applied. */
-export async function migrate(orm: Orm): Promise<string[]> {
-  const applied = await orm.getMigrator().up();
+/**
+ * Applies every pending migration (or those up to `to`, a migration's name); returns the names of those applied.
+ * On PostgreSQL all of them in one transaction without a statement timeout: the pool's connections carry the API's
+ * (KIEMTRA_STATEMENT_TIMEOUT_MS), and a migration that rebuilds derived data reads every fact — minutes at national
+ * scale. Lifted here, for the migrating transaction only, so that no migration has to remember it. PGlite has no
+ * timeout to lift, and its one connection could not serve the migrator's own reads beside an open transaction.
+ */
+export async function migrate(orm: Orm, options: { to?: string } = {}): Promise<string[]> {
+  const up = (transaction?: Transaction) => orm.getMigrator().up({ ...(options.to ? { to: options.to } : {}), ...(transaction ? { transaction } : {}) });
+  if (!(orm.em.getDriver() instanceof PostgreSqlDriver)) return (await up()).map((m) => m.name);
+  const connection = orm.em.getConnection();
+  const applied = await connection.transactional(async (trx) => {
+    await connection.execute('set local statement_timeout = 0', [], 'run', trx);
+    return up(trx);
+  });
   return applied.map((m) => m.name);
 }
 
