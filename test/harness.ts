@@ -29,8 +29,7 @@ export interface TestDb {
 
 /** Migrates to the latest migration, or only up to `migrateTo` (to test a later migration on older data). */
 async function migrateTestDb(orm: Orm, migrateTo?: string): Promise<void> {
-  if (migrateTo) await orm.getMigrator().up({ to: migrateTo });
-  else await migrate(orm);
+  await migrate(orm, { to: migrateTo });
 }
 
 export async function createTestDb(options: { migrateTo?: string } = {}): Promise<TestDb> {

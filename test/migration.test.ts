@@ -2,8 +2,11 @@
  * The history migration keeps data stored before it: a database at the core schema, filled with a tree and facts
  * the way the core import wrote them, then migrated, answers the same rollups, with every unit one open-ended
  * version and every fact placed on the last day of its month (year).
+ *
+ * And migrations run without the API's statement timeout, on any connection.
  */
-import { migrate } from '../src/db';
+import { Client } from 'pg';
+import { migrate, openDatabase } from '../src/db';
 import { createGraphql, createTestDb, type TestDb } from './harness';
 
 let db: TestDb;
@@ -55,4 +58,36 @@ test('units become open-ended versions, paths become segments, facts get their r
   } finally {
     await gql.stop();
   }
+});
+
+// PGlite never cancels a statement (src/db.ts), so the timeout exists on PostgreSQL only.
+(process.env.DATABASE_URL ? describe : describe.skip)('migrations on a connection with a statement timeout', () => {
+  let older: TestDb;
+  beforeAll(async () => {
+    older = await createTestDb({ migrateTo: 'Migration20261126190000UnitSearch' });
+  });
+  afterAll(() => older?.close());
+
+  test('run without it: a migration that waits longer than the timeout still completes', async () => {
+    // The next migration adds a trigger to campaigns; a lock held elsewhere for 1 s makes it wait 1 s (as a rebuild of
+    // the totals on a national database runs for minutes), 4× the API's timeout set on this ORM's connections.
+    const orm = await openDatabase({ databaseUrl: older.url!, dataDir: '', statementTimeoutMs: 250 });
+    const locker = new Client({ connectionString: older.url });
+    await locker.connect();
+    try {
+      await locker.query('begin');
+      await locker.query('lock table campaigns in access exclusive mode');
+      const released = new Promise((resolve) => setTimeout(resolve, 1000)).then(() => locker.query('commit'));
+      const start = Date.now();
+      const applied = await migrate(orm);
+      await released;
+      expect(Date.now() - start).toBeGreaterThanOrEqual(900);
+      expect(applied).toEqual(['Migration20261127000000DataVersion', 'Migration20261127100000CompactCampaignTotals', 'Migration20261127120000BulkTotals']);
+      // The API's own statements on the same pool keep the timeout.
+      expect(await orm.em.getConnection().execute(`select current_setting('statement_timeout') as t`)).toEqual([{ t: '250ms' }]);
+    } finally {
+      await locker.end();
+      await orm.close(true);
+    }
+  });
 });
