@@ -367,7 +367,7 @@ async function startChildServer(databaseUrl: string, cacheMb: number): Promise<{
   // Open on loopback: no token key, no replicas.
   for (const name of Object.keys(env)) if (name.startsWith('KIEMTRA_AUTH_') || name === 'DATABASE_REPLICA_URLS') delete env[name];
   // The young generation as `npm start` sizes it (README, Configuration).
-  const child = spawn(process.execPath, ['--max-semi-space-size=64', path.join(projectRoot(), 'bin', 'kiemtra.js'), 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--max-semi-space-size=128', path.join(projectRoot(), 'bin', 'kiemtra.js'), 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const stop = async () => {
