@@ -199,11 +199,6 @@ interface SectionRows extends Sql {
  * or — for a scoped caller — both, routed per root.
  */
 function sectionRows(section: Section, scope: RollupScope): SectionRows {
-  const rows = sectionRowsSql(section, scope);
-  return { ...rows, totalsOnly: scope.source !== 'scan' && scope.asOf === null && scope.scopeUnitId == null };
-}
-
-function sectionRowsSql(section: Section, scope: RollupScope): Sql {
   const measures = Object.entries(section.measures ?? {});
   // A fact row as a totals row: its measures computed.
   const asTotals = (facts: string) =>
@@ -211,18 +206,18 @@ function sectionRowsSql(section: Section, scope: RollupScope): Sql {
   if (scope.source === 'scan' || scope.asOf !== null) {
     if (measures.length > 0) {
       const facts = subtreeFacts(section.facts, scope, 'facts');
-      return { sql: `${facts.sql}, sf as (${asTotals('facts')})`, params: facts.params };
+      return { sql: `${facts.sql}, sf as (${asTotals('facts')})`, params: facts.params, totalsOnly: false };
     }
     const facts = subtreeFacts(section.facts, scope);
-    return section.categories ? { sql: `${facts.sql}, sc as (${linkedCategories('sf')})`, params: facts.params } : facts;
+    return { sql: section.categories ? `${facts.sql}, sc as (${linkedCategories('sf')})` : facts.sql, params: facts.params, totalsOnly: false };
   }
   const roots: Sql = { sql: '?::int[]', params: [pgArray(scope.rootIds)] };
   const totalsColumns = [...section.columns, ...measures.map(([name]) => name)];
   if (scope.scopeUnitId == null) {
     const sf = totalsRows(section.totals, totalsColumns, roots, scope);
-    if (!section.categories) return { sql: `with sf as (${sf.sql})`, params: sf.params };
+    if (!section.categories) return { sql: `with sf as (${sf.sql})`, params: sf.params, totalsOnly: true };
     const sc = totalsRows(section.categories, CATEGORY_COLUMNS, roots, scope);
-    return { sql: `with sf as (${sf.sql}), sc as (${sc.sql})`, params: [...sf.params, ...sc.params] };
+    return { sql: `with sf as (${sf.sql}), sc as (${sc.sql})`, params: [...sf.params, ...sc.params], totalsOnly: true };
   }
   // A scoped caller: a totals row counts when the unit's path on the facts' reference date lies under one of the
   // scope unit's paths (`scope_paths`; the path of a unit on a day names its ancestors that day, so this is the fact
@@ -245,10 +240,12 @@ function sectionRowsSql(section: Section, scope: RollupScope): Sql {
   });
   const inScope = ` and t.unit_id <> all((select ids from scanned)::int[]) and t.path <@ (select paths from scope_paths)`;
   const sf = totalsRows(section.totals, totalsColumns, roots, scope, inScope);
-  const out: Sql = {
+  // Fact rows (sx) among the totals rows: grouped in SQL.
+  const out: SectionRows = {
     sql: `${scanned}, sx as (${sx.sql}),
       sf as (${sf.sql} union all ${asTotals('sx')})`,
     params: [...scannedParams, ...sx.params, ...sf.params],
+    totalsOnly: false,
   };
   if (section.categories) {
     const sc = totalsRows(section.categories, CATEGORY_COLUMNS, roots, scope, inScope);
