@@ -4,6 +4,7 @@ import { printSchema, type GraphQLInterfaceType, type GraphQLObjectType, type Gr
 import { buildSchema } from 'type-graphql';
 import { OrgUnitResolver, UnitVersionResolver } from './org/org.resolvers';
 import { RollupResolver } from './rollup/rollup.resolvers';
+import { ROLLUP_SECTIONS } from './rollup/rollup.loaders';
 import { RollupSeriesResolver } from './rollup/series';
 import { ReconciliationResolver } from './reconcile/reconcile.types';
 import { AuditResolver } from './audit/audit.resolvers';
@@ -29,9 +30,7 @@ export function getSchema(): Promise<GraphQLSchema> {
     // resolver data built, on every call) was ~10% of the garbage of that page (heap sampling, 10 requests).
     const rollups = new RollupResolver();
     const sections = (built.getType('Rollup') as GraphQLObjectType).getFields();
-    sections.campaigns.resolve = (root, _args, ctx) => rollups.campaigns(root, ctx);
-    sections.discipline.resolve = (root, _args, ctx) => rollups.discipline(root, ctx);
-    sections.documents.resolve = (root, _args, ctx) => rollups.documents(root, ctx);
+    for (const section of ROLLUP_SECTIONS) sections[section].resolve = (root, _args, ctx) => rollups[section](root, ctx);
     built.getQueryType()!.description = 'Entry points: units by code, by global id (node, nodes) or by name (units), the roots of the tree, the cadre categories, analysts\' aggregates, the labels of every enum value and (for admins) the audit log.';
     return built;
   }));

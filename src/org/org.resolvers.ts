@@ -3,6 +3,7 @@ import { Arg, Ctx, FieldResolver, Info, Int, Query, Resolver, Root } from 'type-
 import type { Context } from '../context';
 import { DateScalar } from '../graphql-date';
 import { MAX_YEAR, MIN_YEAR, validatePeriod } from '../rollup/period';
+import { periodAndTreeOf } from '../rollup/rollup.loaders';
 import { RollupType, type RollupRoot } from '../rollup/rollup.resolvers';
 import { RollupSeriesEntry } from '../rollup/series';
 import { CadreCategoryType } from '../facts/cadre-category.type';
@@ -119,7 +120,7 @@ export class OrgUnitResolver {
     @Arg('period', () => PeriodInput, { description: 'The period to roll up.' }) period: PeriodInput,
     @Arg('asOf', () => DateScalar, { nullable: true, description: 'Roll every fact along the tree of this day.' }) asOf: string | null,
   ): RollupRoot {
-    return { unitId: unit.id, period: validatePeriod(period), asOf: asOf ?? null };
+    return { unitId: unit.id, ...periodAndTreeOf(period, asOf) };
   }
 
   @FieldResolver(() => [RollupSeriesEntry], {

@@ -13,15 +13,11 @@
 import { getArgumentValues, Kind, type FieldNode, type GraphQLField, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 import type { Context } from '../context';
 import type { UnitView } from '../org/tree';
-import { validatePeriod } from './period';
-import type { RollupLoaders, RollupRequest, RollupSection } from './rollup.loaders';
-
-/** The fields of a Rollup that each cost a statement. */
-const SECTIONS: readonly RollupSection[] = ['campaigns', 'discipline', 'documents'];
+import { periodAndTreeOf, ROLLUP_SECTIONS, type PeriodAndTree, type RollupLoaders, type RollupSection } from './rollup.loaders';
 
 /** A `rollup` field of the list's units: its period and tree, and the sections it selects. */
 interface RollupAsked {
-  request: Omit<RollupRequest, 'unitId'>;
+  request: PeriodAndTree;
   sections: Set<RollupSection>;
 }
 
@@ -52,14 +48,14 @@ function rollupsAsked(info: GraphQLResolveInfo): RollupAsked[] {
   const asked: RollupAsked[] = [];
   for (const listNode of info.fieldNodes) {
     for (const node of fieldsNamed(listNode.selectionSet, 'rollup', info)) {
-      let request: RollupAsked['request'];
+      let request: PeriodAndTree;
       try {
-        const args = getArgumentValues(rollupField, node, info.variableValues) as { period: { year: number; fromMonth?: number | null; toMonth?: number | null }; asOf?: string | null };
-        request = { period: validatePeriod(args.period), asOf: args.asOf ?? null };
+        const args = getArgumentValues(rollupField, node, info.variableValues) as { period: Parameters<typeof periodAndTreeOf>[0]; asOf?: string | null };
+        request = periodAndTreeOf(args.period, args.asOf);
       } catch {
         continue;
       }
-      const sections = new Set(SECTIONS.filter((s) => fieldsNamed(node.selectionSet, s, info).length > 0));
+      const sections = new Set(ROLLUP_SECTIONS.filter((s) => fieldsNamed(node.selectionSet, s, info).length > 0));
       if (sections.size > 0) asked.push({ request, sections });
     }
   }

@@ -8,7 +8,7 @@ import { queryRows } from '../sql';
 import { sortByCode } from '../order';
 import type { CadreCategoryType } from '../facts/cadre-category.type';
 import { campaignStats, disciplineStats, documentStats, rollupKey, type RollupScope } from './engine';
-import type { Period } from './period';
+import { validatePeriod, type Period } from './period';
 import type { CampaignStats, DisciplineStats, DocumentStats } from './rollup.types';
 
 /** A rollup request: a root unit, a period and the tree to roll along (null: each fact's reference date). */
@@ -19,10 +19,20 @@ export interface RollupRequest {
 }
 
 /** A rollup request without its unit: what its loader groups by. */
-type PeriodAndTree = Omit<RollupRequest, 'unitId'>;
+export type PeriodAndTree = Omit<RollupRequest, 'unitId'>;
 
-/** The rollup sections that each cost a statement. */
-export type RollupSection = 'campaigns' | 'discipline' | 'documents';
+/**
+ * What the arguments of a `rollup` field ask for. The field's resolver and the prefetch of a list
+ * (src/rollup/prefetch.ts) both read them here: a prefetched answer is found only under the same request. Throws
+ * BAD_USER_INPUT for an invalid period.
+ */
+export function periodAndTreeOf(period: Parameters<typeof validatePeriod>[0], asOf: string | null | undefined): PeriodAndTree {
+  return { period: validatePeriod(period), asOf: asOf ?? null };
+}
+
+/** The rollup sections that each cost a statement (the fields of a Rollup that load). */
+export const ROLLUP_SECTIONS = ['campaigns', 'discipline', 'documents'] as const;
+export type RollupSection = (typeof ROLLUP_SECTIONS)[number];
 
 export interface RollupLoaders {
   campaigns(request: RollupRequest): Promise<CampaignStats>;
