@@ -176,7 +176,9 @@ export const FACT_TABLE: Record<FactFile, string> = {
 /**
  * Upserts a file's staged rows (stage.ts) in one statement: unit ids by code, the fact's tree path on its
  * reference date from the segments, categories as links. A row whose key is stored with the same values is left
- * alone (and counted unchanged); with other values it is updated.
+ * alone (and counted unchanged); with other values it is updated. Rows go in in row-key order, not file order: each
+ * probes and extends the row-key index where the previous one did instead of at a random leaf (2,675,620 national
+ * campaign rows into an empty table, psql, no triggers: 30.6 s against 59.5 s in file order).
  */
 export async function writeStagedFacts(trx: Knex.Transaction, file: FactFile, bulkLoadRows = BULK_LOAD_ROWS): Promise<FileCounts> {
   const table = FACT_TABLE[file];
@@ -190,7 +192,7 @@ export async function writeStagedFacts(trx: Knex.Transaction, file: FactFile, bu
     select ${columns.map(source).join(', ')}, seg.path
     from ${stage} s join units u on u.code = s.unit_code
     left join unit_segments seg on seg.unit_id = u.id and s.ref_date >= seg.valid_from and s.ref_date < seg.valid_to
-    order by s.line
+    order by s.row_key
     on conflict (row_key) do update set ${compared.map((c) => `${c} = excluded.${c}`).join(', ')}, path = excluded.path
     where (${compared.map((c) => `${table}.${c}`).join(', ')}) is distinct from (${compared.map((c) => `excluded.${c}`).join(', ')})
     returning id, row_key, (xmax = 0) as inserted`;
