@@ -138,6 +138,23 @@ f,P,2024,,MEMBER,,
     expect(errors[0]).toMatch(/^units\.csv:\d+: not valid CSV: .*quote/i);
   });
 
+  test('line numbers count the lines of quoted fields and of blank lines', async () => {
+    const errors = await errorsOf({
+      'units.csv': UNITS,
+      'campaigns.csv': `unit_code,year,month,status,quantity,external_id
+P,2024,1,COMPLETED,1,"hai
+dòng"
+
+P,2024,13,COMPLETED,1,x
+P,2024,1,COMPLETED,1,"ba
+
+dòng"
+P,24,1,COMPLETED,1,y
+`,
+    });
+    expect(errors).toEqual(['campaigns.csv:5:month: 13 is not a month (1–12)', 'campaigns.csv:9:year: "24" is not a four-digit year']);
+  });
+
   test('a folder that does not exist', async () => {
     await expect(importDataset(t.db.orm, '/nonexistent/kiemtra')).rejects.toThrow(DatasetInvalidError);
   });
