@@ -9,8 +9,8 @@
  *
  * and prints, per variant: wall seconds, rows per second, the ratio to the shipped import, the importer's phases, and
  * where the CPU time went — this Node process (the parser, the COPY streams) and the PostgreSQL processes, read from
- * /proc (the database's backends, and the server's background writers: checkpointer, WAL writer, background writer,
- * autovacuum). The import is one transaction, hence one backend: its CPU seconds against the wall seconds show how
+ * /proc (the database's backends with their parallel workers, and the server's background writers: checkpointer,
+ * WAL writer, background writer, autovacuum). The import is one transaction, hence one backend: its CPU seconds against the wall seconds show how
  * much of the import is that one core's work. /proc is read only when the server is on this machine (loopback);
  * otherwise those columns are empty.
  *
@@ -118,10 +118,13 @@ function pgCpuSampler(database: string) {
       sample('last');
       let backend = 0;
       let background = 0;
+      // A backend's title: "postgres: <cluster>: <user> <database> <client> <state>"; its parallel workers' (a
+      // plan's parallel scan, a parallel index build): "postgres: <cluster>: parallel worker for PID <backend>".
+      const backends = new Set([...last].filter(([, cpu]) => cpu.command.split(' ').includes(database)).map(([pid]) => pid));
+      const leader = (command: string) => Number(/parallel worker for PID (\d+)/.exec(command)?.[1]);
       for (const [pid, cpu] of last) {
         const used = cpu.seconds - (start.get(pid) ?? 0);
-        // A backend's title: "postgres: <cluster>: <user> <database> <client> <state>".
-        if (cpu.command.split(' ').includes(database)) backend += used;
+        if (backends.has(pid) || backends.has(leader(cpu.command))) backend += used;
         else if (/checkpointer|walwriter|background writer|autovacuum/.test(cpu.command)) background += used;
       }
       return { backend, background };
