@@ -30,6 +30,7 @@ import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
 import { migrate, openDatabase } from '../src/db';
 import { importDataset, type ImportReport } from '../src/import';
+import { TOTALS, totalsTriggersSql } from '../src/import/write';
 import { projectRoot } from '../src/paths';
 import { arg, DEFAULT_PG, freshPostgresDatabase, median } from './common';
 // The audited tables, as the audit migration names their triggers.
@@ -38,8 +39,9 @@ import { REBUILD_YEARS_FUNCTIONS } from '../migrations/Migration20261126160000Ro
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
-const FACT_TABLES = ['campaigns', 'disciplinary_actions', 'disciplinary_action_categories', 'documents'];
-const TOTALS_TABLES = REBUILD_YEARS_FUNCTIONS.map((f) => f.slice(0, f.indexOf('_rebuild_years')));
+/** The fact tables (and category links) whose triggers keep the totals, and the totals tables, as the importer has them. */
+const FACT_TABLES = Object.values(TOTALS).flatMap((t) => t.triggered);
+const TOTALS_TABLES = Object.values(TOTALS).flatMap((t) => t.totals);
 
 /** A variant: its name, and the SQL that switches its guarantees off in a migrated database. */
 interface Variant {
@@ -49,7 +51,7 @@ interface Variant {
 
 const NO_AUDIT = Object.keys(AUDITED).map((t) => `alter table ${t} disable trigger ${t}_audit_insert`);
 const NO_TOTALS = [
-  ...FACT_TABLES.map((t) => `alter table ${t} ${['insert', 'update', 'delete'].map((op) => `disable trigger ${t}_rollup_${op}`).join(', ')}`),
+  ...totalsTriggersSql(FACT_TABLES, 'disable'),
   // The import enables the triggers again after a bulk load's rebuild: by then every row is written.
   ...REBUILD_YEARS_FUNCTIONS.map((f) => `create or replace function ${f.replace('(smallint[])', '(p_years smallint[])')} returns void language plpgsql as $$ begin end $$`),
 ];

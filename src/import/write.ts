@@ -229,7 +229,7 @@ export async function writeStagedFacts(trx: Knex.Transaction, file: FactFile, bu
 }
 
 /** The rollup totals each fact file's rows are summed into, and the tables whose triggers keep them. */
-const TOTALS: Record<FactFile, { totals: string[]; triggered: string[] }> = {
+export const TOTALS: Record<FactFile, { totals: string[]; triggered: string[] }> = {
   'campaigns.csv': { totals: ['rollup_campaigns'], triggered: ['campaigns'] },
   'discipline.csv': { totals: ['rollup_discipline', 'rollup_discipline_categories'], triggered: ['disciplinary_actions', 'disciplinary_action_categories'] },
   'documents.csv': { totals: ['rollup_documents'], triggered: ['documents'] },
@@ -262,13 +262,16 @@ async function suspendTotalsForBulkLoad(trx: Knex.Transaction, file: FactFile, s
   if (fresh < bulkLoadRows || fresh < stored / 2) return nothing;
   const years: number[] = found.rows[0].years;
   const { totals, triggered } = TOTALS[file];
-  const triggers = (action: 'enable' | 'disable') =>
-    triggered.map((t) => `alter table ${t} ${['insert', 'update', 'delete'].map((op) => `${action} trigger ${t}_rollup_${op}`).join(', ')}`);
-  for (const sql of triggers('disable')) await trx.raw(sql);
+  for (const sql of totalsTriggersSql(triggered, 'disable')) await trx.raw(sql);
   return async (changed) => {
     if (changed) for (const t of totals) await trx.raw(`select ${t}_rebuild_years(?::smallint[])`, [pgArray(years)]);
-    for (const sql of triggers('enable')) await trx.raw(sql);
+    for (const sql of totalsTriggersSql(triggered, 'enable')) await trx.raw(sql);
   };
+}
+
+/** One ALTER TABLE per table of `tables`, enabling or disabling the insert, update and delete triggers that keep the totals. */
+export function totalsTriggersSql(tables: readonly string[], action: 'enable' | 'disable'): string[] {
+  return tables.map((t) => `alter table ${t} ${['insert', 'update', 'delete'].map((op) => `${action} trigger ${t}_rollup_${op}`).join(', ')}`);
 }
 
 /** Below this many staged rows, or when they are less than half the stored ones, indexes are kept as they are. */
